@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package akhbar needs to build, test and run locally.
+# Idempotent: packages already present are skipped, so the make targets can call it freely.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
+  protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev grpc-proto
+  libpqxx-dev libpq-dev libhiredis-dev prometheus-cpp-dev libboost-dev
+  libstemmer-dev libxapian-dev libssl-dev zlib1g-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql postgresql-contrib redis-server redis-tools
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: run as root (or: sudo $0) to install them" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Debian starts the packaged servers on their default ports; akhbar runs its own private
+# instances, so the system ones are stopped to keep the machine quiet (harmless if absent).
+for svc in postgresql redis-server; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+    systemctl stop "$svc" || true
+  fi
+done
