@@ -1,10 +1,15 @@
 # Helpers that keep each target's declaration to a few lines.
 
-# akhbar_proto_library(NAME proto_article PROTOS a.proto b.proto [DEPS other_proto])
-# Generates message and gRPC code into the build tree only.
+# akhbar_proto_library(NAME proto_article PROTOS a.proto b.proto [DEPS other_proto]
+#                      [ROOT dir])
+# Generates message and gRPC code into the build tree only. ROOT is the import
+# root of the protos (default: the project's proto/ folder).
 function(akhbar_proto_library)
-  cmake_parse_arguments(ARG "" "NAME" "PROTOS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME;ROOT" "PROTOS;DEPS" ${ARGN})
   set(proto_root ${PROJECT_SOURCE_DIR}/proto)
+  if(ARG_ROOT)
+    set(proto_root ${ARG_ROOT})
+  endif()
   set(out_dir ${PROJECT_BINARY_DIR}/generated)
   set(sources)
   foreach(proto ${ARG_PROTOS})
@@ -54,4 +59,32 @@ function(akhbar_test)
   target_include_directories(${ARG_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
   include(GoogleTest)
   gtest_discover_tests(${ARG_NAME} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 30)
+endfunction()
+
+# akhbar_migrations(NAME article_migrations DIR migrations FUNCTION ArticleMigrations
+#                   NAMESPACE akhbar::article)
+# Embeds DIR/V<number>__<what>.sql into a library exposing
+# `std::vector<akhbar::db::Migration> FUNCTION()` declared in NAME.h.
+function(akhbar_migrations)
+  cmake_parse_arguments(ARG "" "NAME;DIR;FUNCTION;NAMESPACE" "" ${ARGN})
+  file(GLOB sql_files CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_DIR}/V*__*.sql)
+  list(SORT sql_files)
+  set(entries "")
+  foreach(sql_file ${sql_files})
+    get_filename_component(file_name ${sql_file} NAME)
+    string(REGEX REPLACE "^V0*([0-9]+)__.*" "\\1" version ${file_name})
+    file(READ ${sql_file} sql)
+    string(APPEND entries "      {${version}, \"${file_name}\", R\"akhbar_sql(${sql})akhbar_sql\"},\n")
+  endforeach()
+  set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME})
+  file(WRITE ${out_dir}/${ARG_NAME}.h
+    "#pragma once\n#include <vector>\n#include \"libs/db/migrate.h\"\n"
+    "namespace ${ARG_NAMESPACE} {\nstd::vector<akhbar::db::Migration> ${ARG_FUNCTION}();\n}\n")
+  file(WRITE ${out_dir}/${ARG_NAME}.cc.in
+    "#include \"${ARG_NAME}.h\"\nnamespace ${ARG_NAMESPACE} {\n"
+    "std::vector<akhbar::db::Migration> ${ARG_FUNCTION}() {\n  return {\n${entries}  };\n}\n}\n")
+  configure_file(${out_dir}/${ARG_NAME}.cc.in ${out_dir}/${ARG_NAME}.cc COPYONLY)
+  add_library(${ARG_NAME} STATIC ${out_dir}/${ARG_NAME}.cc)
+  target_include_directories(${ARG_NAME} PUBLIC ${out_dir} ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${ARG_NAME} PUBLIC libs_db)
 endfunction()

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,16 +40,38 @@ struct Statement {
   std::string sql;
 };
 
+// Statuses made from driver errors carry the driver's own text (which may
+// quote row values) as a payload under this type URL, for the log only:
+// absl::Status::ToString() includes it, message() does not. The message stays
+// generic and is safe to show a client.
+inline constexpr std::string_view kDriverMessageUrl = "type.akhbar/akhbar.db.DriverMessage";
+
 // Maps a libpqxx exception (or any std::exception) to a status:
-// broken connection → UNAVAILABLE, unique violation → ALREADY_EXISTS,
-// serialization failure / deadlock → ABORTED, statement cancelled →
-// DEADLINE_EXCEEDED, anything else → INTERNAL. The message given to the
-// client is generic; the driver's text is only logged.
+// broken connection, server shutting down → UNAVAILABLE; unique violation →
+// ALREADY_EXISTS; serialization failure / deadlock → ABORTED (retry the
+// transaction); statement cancelled (statement_timeout) → DEADLINE_EXCEEDED;
+// commit outcome unknown (connection lost during COMMIT) → UNKNOWN, so that a
+// caller does not blindly retry a write that may have happened; anything else
+// → INTERNAL. The message is "<what>: <generic text>"; the driver's text goes
+// into the kDriverMessageUrl payload.
 absl::Status StatusFromException(const std::exception& e, std::string_view what);
 
 // A bounded pool of libpqxx connections. Connections are opened lazily, a
 // broken one is dropped and reopened on next use, so the pool recovers by
-// itself after PostgreSQL restarts. Thread-safe.
+// itself after PostgreSQL restarts. Thread-safe. Every Lease must end before
+// the Pool is destroyed.
+//
+// Statements are defined on each connection when it opens and registered
+// with the server at first use, so a pool may be created before the
+// migrations that create the tables they name.
+//
+// Metrics (registered once, on `registry` or on a private one when null):
+//   akhbar_db_pool_connections{pool,state="in_use|idle"}  gauge
+//   akhbar_db_pool_wait_seconds{pool}                       histogram
+//   akhbar_db_query_duration_seconds{pool,query}            histogram
+//   akhbar_db_errors_total{pool,code}                       counter
+// `query` is the name given to Transact/Read/WithConnection: keep it a
+// fixed string, never built from input.
 class Pool {
  public:
   Pool(PoolOptions options, std::vector<Statement> statements,
@@ -68,6 +91,8 @@ class Pool {
                     const std::function<absl::Status(pqxx::work&)>& fn);
 
   // Runs `fn` on a bare connection (for LISTEN, advisory locks, migrations).
+  // Session state `fn` leaves behind (SET, LISTEN, open transactions) stays
+  // with the connection for the next caller: undo it before returning.
   absl::Status WithConnection(std::string_view query,
                               const std::function<absl::Status(pqxx::connection&)>& fn);
 
@@ -76,9 +101,11 @@ class Pool {
  private:
   class Lease;
   struct Metrics;
-  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
+  absl::StatusOr<Lease> Acquire(std::string_view query);
   void Release(std::unique_ptr<pqxx::connection> conn, bool healthy);
-  std::unique_ptr<pqxx::connection> Open();
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Open();
+  absl::Status Run(std::string_view query, const std::function<absl::Status(Lease&)>& body);
+  void UpdateGaugesLocked();
 
   PoolOptions options_;
   std::vector<Statement> statements_;
@@ -86,7 +113,7 @@ class Pool {
   std::mutex mu_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  int open_ = 0;  // leased + idle
+  int open_ = 0;  // leased + idle + being opened
 };
 
 // The primary and, optionally, a read replica. Read paths call reader();

@@ -1,0 +1,52 @@
+# Thin wrapper: CMake builds, CTest tests, deploy/local/stack.sh runs the stack.
+BUILD_DIR  ?= build
+BUILD_TYPE ?= Release
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+
+.PHONY: all deps configure build test test-unit test-integration asan run up down status fmt clean
+
+all: build
+
+deps:
+	@deploy/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_ARGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Unit tests need nothing; integration tests start their own private
+# PostgreSQL and Redis on free loopback ports and remove them afterwards.
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+test-unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+
+test-integration: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L integration
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	@$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_ARGS=-DAKHBAR_SANITIZE=ON
+
+# Foreground: Ctrl-C stops everything.
+run: build
+	@deploy/local/stack.sh run
+
+up: build
+	@deploy/local/stack.sh up
+
+down:
+	@deploy/local/stack.sh down
+
+status:
+	@deploy/local/stack.sh status
+
+fmt:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	@rm -rf $(BUILD_DIR) build-asan

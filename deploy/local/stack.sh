@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The local stack: private PostgreSQL and Redis on loopback, every service
+# built so far, demo content. `run` stays in the foreground (Ctrl-C stops all),
+# `up` returns once everything serves, `down` stops everything it started.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build}
+STATE=${AKHBAR_STATE_DIR:-$ROOT/.state}
+LOGS=$STATE/logs
+PIDS=$STATE/pids
+
+PG_PORT=${AKHBAR_PG_PORT:-55432}
+REDIS_PORT=${AKHBAR_REDIS_PORT:-56379}
+ARTICLE_PORT=${AKHBAR_ARTICLE_PORT:-50051}
+ARTICLE_METRICS_PORT=${AKHBAR_ARTICLE_METRICS_PORT:-9101}
+
+# Development-only tokens, printed below so a newcomer can write at once.
+# A real deployment sets AKHBAR_TOKENS to digests of secrets it keeps elsewhere.
+EDITOR_TOKEN=${AKHBAR_DEV_EDITOR_TOKEN:-dev-editor-token}
+ADMIN_TOKEN=${AKHBAR_DEV_ADMIN_TOKEN:-dev-admin-token}
+
+sha256() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+
+service_env() {
+  export AKHBAR_LISTEN_HOST=127.0.0.1
+  export AKHBAR_PG_DSN="host=127.0.0.1 port=$PG_PORT dbname=akhbar user=akhbar connect_timeout=2"
+  export AKHBAR_REDIS_ADDR=127.0.0.1:$REDIS_PORT
+  export AKHBAR_ARTICLE_PORT=$ARTICLE_PORT AKHBAR_ARTICLE_METRICS_PORT=$ARTICLE_METRICS_PORT
+  export AKHBAR_TOKENS="editor:$(sha256 "$EDITOR_TOKEN"),admin:$(sha256 "$ADMIN_TOKEN")"
+}
+
+start_service() {  # name binary
+  local name=$1 binary=$2
+  if [ -f "$PIDS/$name.pid" ] && kill -0 "$(cat "$PIDS/$name.pid")" 2>/dev/null; then
+    echo "  $name already running"
+    return
+  fi
+  [ -x "$binary" ] || { echo "stack: $binary is missing; run 'make build' first" >&2; exit 1; }
+  "$binary" >>"$LOGS/$name.log" 2>&1 &
+  echo $! >"$PIDS/$name.pid"
+}
+
+wait_for() {  # description command...
+  local description=$1; shift
+  for _ in $(seq 1 150); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  echo "stack: $description did not come up; see $LOGS" >&2
+  tail -n 20 "$LOGS"/*.log >&2 || true
+  exit 1
+}
+
+ctl() { "$BUILD_DIR/tools/akhbarctl/akhbarctl" --addr "127.0.0.1:$ARTICLE_PORT" "$@"; }
+
+load_demo_content() {
+  while IFS=$'\t' read -r slug name position; do
+    [ -n "$slug" ] && [ "${slug:0:1}" != "#" ] || continue
+    ctl --token "$ADMIN_TOKEN" section create "$slug" "$name" "$position" >/dev/null 2>&1 || true
+  done <"$ROOT/deploy/seed/sections.tsv"
+  ctl --token "$EDITOR_TOKEN" import "$ROOT/deploy/seed/articles.jsonl"
+}
+
+up() {
+  mkdir -p "$LOGS" "$PIDS"
+  echo "akhbar: starting PostgreSQL on 127.0.0.1:$PG_PORT and Redis on 127.0.0.1:$REDIS_PORT"
+  "$ROOT/deploy/local/postgres.sh" start "$STATE/postgres" "$PG_PORT"
+  "$ROOT/deploy/local/redis.sh" start "$STATE/redis" "$REDIS_PORT"
+  service_env
+  echo "akhbar: starting services"
+  start_service article "$BUILD_DIR/services/article/akhbar-article"
+  wait_for "the article service" ctl sections
+  echo "akhbar: loading demo content"
+  load_demo_content
+  cat <<MSG
+
+akhbar is up.
+  article gRPC   127.0.0.1:$ARTICLE_PORT   (reflection on: grpcurl -plaintext 127.0.0.1:$ARTICLE_PORT list)
+  metrics        http://127.0.0.1:$ARTICLE_METRICS_PORT/metrics
+  PostgreSQL     psql "host=127.0.0.1 port=$PG_PORT dbname=akhbar user=akhbar"
+  Redis          redis-cli -p $REDIS_PORT
+  CLI            $BUILD_DIR/tools/akhbarctl/akhbarctl list --section اتحاد-العالم-الاسلامي
+  dev tokens     editor: $EDITOR_TOKEN   admin: $ADMIN_TOKEN   (export AKHBAR_TOKEN=… for akhbarctl)
+  logs           $LOGS
+MSG
+}
+
+down() {
+  if [ -d "$PIDS" ]; then
+    for pidfile in "$PIDS"/*.pid; do
+      [ -f "$pidfile" ] || continue
+      pid=$(cat "$pidfile")
+      if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+      rm -f "$pidfile"
+    done
+  fi
+  "$ROOT/deploy/local/redis.sh" stop "$STATE/redis" || true
+  "$ROOT/deploy/local/postgres.sh" stop "$STATE/postgres" || true
+  echo "akhbar: stopped"
+}
+
+status() {
+  for pidfile in "$PIDS"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    name=$(basename "$pidfile" .pid)
+    if kill -0 "$(cat "$pidfile")" 2>/dev/null; then echo "$name: running"; else echo "$name: dead"; fi
+  done
+  "$ROOT/deploy/local/postgres.sh" status "$STATE/postgres" || true
+  "$ROOT/deploy/local/redis.sh" status "$STATE/redis" || true
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  run)
+    trap 'echo; [ -n "${tail_pid:-}" ] && kill "$tail_pid" 2>/dev/null; down; exit 0' INT TERM
+    up
+    echo "Ctrl-C stops everything."
+    tail -n 0 -F "$LOGS"/*.log &
+    tail_pid=$!
+    wait
+    ;;
+  *) echo "usage: $0 run|up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,180 @@
+#include "libs/grpc/observability_interceptor.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <utility>
+
+#include "libs/log/log.h"
+#include "libs/metrics/metrics.h"
+
+namespace akhbar::grpc_util {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+constexpr char kRequestIdKey[] = "x-request-id";
+
+const char* CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {
+      "OK",          "CANCELLED",         "UNKNOWN",       "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND",   "ALREADY_EXISTS", "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",        "UNAVAILABLE",   "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  int index = static_cast<int>(code);
+  return (index >= 0 && index <= 16) ? kNames[index] : "UNKNOWN";
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint64_t bits = engine();
+  std::string id(16, '0');
+  for (char& c : id) {
+    c = kHex[bits & 0xF];
+    bits >>= 4;
+  }
+  return id;
+}
+
+// "/akhbar.article.v1.ArticleService/GetArticle" → service, method.
+std::pair<std::string, std::string> SplitMethod(const char* full) {
+  std::string path = full ? full : "";
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return {"unknown", path};
+  return {path.substr(1, slash - 1), path.substr(slash + 1)};
+}
+
+// Metric families, and children per (service, method, code) cached so that a
+// call costs a map lookup, not a family search (prometheus-cpp's Add is slow).
+class RpcMetrics {
+ public:
+  explicit RpcMetrics(prometheus::Registry& registry)
+      : handled_(prometheus::BuildCounter()
+                     .Name("akhbar_rpc_server_handled_total")
+                     .Help("RPCs completed, by gRPC status code")
+                     .Register(registry)),
+        duration_(prometheus::BuildHistogram()
+                      .Name("akhbar_rpc_server_duration_seconds")
+                      .Help("Time from the start of an RPC to its status")
+                      .Register(registry)) {}
+
+  void Record(const std::string& service, const std::string& method, grpc::StatusCode code,
+              double seconds) {
+    prometheus::Counter* counter;
+    prometheus::Histogram* histogram;
+    {
+      std::lock_guard lock(mu_);
+      auto key = std::make_tuple(service, method, static_cast<int>(code));
+      auto it = counters_.find(key);
+      if (it == counters_.end()) {
+        it = counters_
+                 .emplace(key, &handled_.Add({{"service", service},
+                                              {"method", method},
+                                              {"code", CodeName(code)}}))
+                 .first;
+      }
+      counter = it->second;
+      auto hit = histograms_.find({service, method});
+      if (hit == histograms_.end()) {
+        hit = histograms_
+                  .emplace(std::make_pair(service, method),
+                           &duration_.Add({{"service", service}, {"method", method}},
+                                          metrics::LatencyBuckets()))
+                  .first;
+      }
+      histogram = hit->second;
+    }
+    counter->Increment();
+    histogram->Observe(seconds);
+  }
+
+ private:
+  prometheus::Family<prometheus::Counter>& handled_;
+  prometheus::Family<prometheus::Histogram>& duration_;
+  std::mutex mu_;
+  std::map<std::tuple<std::string, std::string, int>, prometheus::Counter*> counters_;
+  std::map<std::pair<std::string, std::string>, prometheus::Histogram*> histograms_;
+};
+
+class ObservabilityInterceptor : public grpc::experimental::Interceptor {
+ public:
+  ObservabilityInterceptor(grpc::experimental::ServerRpcInfo* info, RpcMetrics* metrics)
+      : metrics_(metrics), start_(std::chrono::steady_clock::now()) {
+    std::tie(service_, method_) = SplitMethod(info->method());
+  }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* metadata = methods->GetRecvInitialMetadata();
+      auto it = metadata->find(kRequestIdKey);
+      // Bounded so that a client cannot push a huge id into every log line.
+      if (it != metadata->end() && it->second.size() > 0 && it->second.size() <= 64) {
+        request_id_.assign(it->second.data(), it->second.size());
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->emplace(kRequestIdKey, RequestId());
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status status = methods->GetSendStatus();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      metrics_->Record(service_, method_, status.error_code(), seconds);
+      log::Level level = status.error_code() == grpc::StatusCode::INTERNAL ||
+                                 status.error_code() == grpc::StatusCode::UNKNOWN ||
+                                 status.error_code() == grpc::StatusCode::DATA_LOSS
+                             ? log::Level::kError
+                             : log::Level::kInfo;
+      log::Write(level, "rpc",
+                 {{"method", method_},
+                  {"code", CodeName(status.error_code())},
+                  {"duration_ms", seconds * 1000.0},
+                  {"request_id", RequestId()}});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string& RequestId() {
+    if (request_id_.empty()) request_id_ = NewRequestId();
+    return request_id_;
+  }
+
+  RpcMetrics* metrics_;
+  std::chrono::steady_clock::time_point start_;
+  std::string service_;
+  std::string method_;
+  std::string request_id_;
+};
+
+class ObservabilityInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit ObservabilityInterceptorFactory(prometheus::Registry& registry) : metrics_(registry) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new ObservabilityInterceptor(info, &metrics_);
+  }
+
+ private:
+  RpcMetrics metrics_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+MakeObservabilityInterceptorFactory(prometheus::Registry& registry) {
+  return std::make_unique<ObservabilityInterceptorFactory>(registry);
+}
+
+}  // namespace akhbar::grpc_util

@@ -1,0 +1,95 @@
+#include "libs/grpc/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+#include <thread>
+
+#include "libs/grpc/observability_interceptor.h"
+#include "libs/log/log.h"
+#include "libs/metrics/metrics.h"
+
+namespace akhbar::grpc_util {
+namespace {
+
+// Self-pipe: the signal handler only writes a byte, which is async-signal-safe
+// and works whichever thread the kernel picks to run the handler.
+int g_signal_pipe[2] = {-1, -1};
+
+void OnTerminationSignal(int signal_number) {
+  unsigned char byte = static_cast<unsigned char>(signal_number);
+  [[maybe_unused]] ssize_t written = write(g_signal_pipe[1], &byte, 1);
+}
+
+bool InstallSignalHandlers() {
+  if (pipe(g_signal_pipe) != 0) return false;
+  struct sigaction action {};
+  action.sa_handler = OnTerminationSignal;
+  sigemptyset(&action.sa_mask);
+  return sigaction(SIGTERM, &action, nullptr) == 0 && sigaction(SIGINT, &action, nullptr) == 0;
+}
+
+int WaitForSignal() {
+  unsigned char byte = 0;
+  while (read(g_signal_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+  }
+  return byte;
+}
+
+}  // namespace
+
+int RunServer(const config::ServerConfig& config, const std::vector<grpc::Service*>& services,
+              metrics::Metrics& metrics, const ServerHooks& hooks) {
+  if (!InstallSignalHandlers()) {
+    log::Error("cannot install signal handlers");
+    return 1;
+  }
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  const std::string address = config.listen_host + ":" + std::to_string(config.grpc_port);
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+  builder.SetMaxSendMessageSize(config.max_message_bytes);
+  // Caps the sync server's threads: beyond this, new calls wait instead of
+  // piling up threads (and database connections) until the process falls over.
+  grpc::ResourceQuota quota("akhbar");
+  quota.SetMaxThreads(config.max_threads);
+  builder.SetResourceQuota(quota);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(MakeObservabilityInterceptorFactory(metrics.registry()));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || bound_port == 0) {
+    log::Error("cannot listen", {{"address", address}});
+    return 1;
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus(true);
+  log::Info("serving", {{"address", address}, {"metrics_port", config.metrics_port}});
+
+  int signal_number = WaitForSignal();
+  log::Info("draining", {{"signal", signal_number},
+                         {"grace_ms", static_cast<int64_t>(config.drain_grace.count())}});
+  health->SetServingStatus(false);
+  if (hooks.on_draining) hooks.on_draining();
+  std::this_thread::sleep_for(config.drain_grace);
+  server->Shutdown(std::chrono::system_clock::now() + config.drain_deadline);
+  server->Wait();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace akhbar::grpc_util

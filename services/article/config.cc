@@ -1,0 +1,23 @@
+#include "services/article/config.h"
+
+namespace akhbar::article {
+
+ArticleConfig LoadArticleConfig() {
+  using std::chrono::milliseconds;
+  config::EnvReader env;
+  ArticleConfig config;
+  config.server = config::ReadServerConfig(env, "ARTICLE", 50051, 9101);
+  config.postgres = config::ReadPostgresConfig(env);
+  config.redis = config::ReadRedisConfig(env);
+  config.tokens = env.String("AKHBAR_TOKENS", "");
+  config.cache_ttl = env.Millis("AKHBAR_ARTICLE_CACHE_TTL_MS", milliseconds(600000),
+                                milliseconds(1000), milliseconds(86400000));
+  config.negative_cache_ttl = env.Millis("AKHBAR_ARTICLE_NEGATIVE_CACHE_TTL_MS",
+                                         milliseconds(30000), milliseconds(0),
+                                         milliseconds(3600000));
+  config.migrate = env.Bool("AKHBAR_MIGRATE", true);
+  env.ExitOnErrors("akhbar-article");
+  return config;
+}
+
+}  // namespace akhbar::article

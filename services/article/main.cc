@@ -1,0 +1,78 @@
+// akhbar-article: wiring only. config → pools → store → logic → service → run.
+#include <memory>
+
+#include "libs/cache/redis.h"
+#include "libs/db/migrate.h"
+#include "libs/db/pool.h"
+#include "libs/grpc/server.h"
+#include "libs/log/log.h"
+#include "libs/metrics/metrics.h"
+#include "libs/task/periodic.h"
+#include "article_migrations.h"
+#include "services/article/config.h"
+#include "services/article/outbox_relay.h"
+#include "services/article/pg_store.h"
+#include "services/article/redis_cache.h"
+#include "services/article/service.h"
+
+using namespace akhbar;  // main.cc only: every name below is ours or std
+
+int main() {
+  article::ArticleConfig config = article::LoadArticleConfig();
+  log::Init("article", config.server.log_level);
+  absl::StatusOr<grpc_util::TokenVerifier> tokens =
+      grpc_util::TokenVerifier::FromSpec(config.tokens);
+  if (!tokens.ok()) {
+    log::Error("AKHBAR_TOKENS is invalid", {{"error", std::string(tokens.status().message())}});
+    return 2;
+  }
+  metrics::Metrics metrics(config.server.listen_host, config.server.metrics_port, "article");
+
+  auto pool = [&](const std::string& dsn, const char* name) {
+    db::PoolOptions options{dsn, name, config.postgres.pool_size, std::chrono::milliseconds(2000),
+                            config.postgres.statement_timeout};
+    return std::make_unique<db::Pool>(options, article::PgArticleStore::Statements(),
+                                      &metrics.registry());
+  };
+  db::Database database(pool(config.postgres.dsn, "primary"),
+                        config.postgres.replica_dsn.empty()
+                            ? nullptr
+                            : pool(config.postgres.replica_dsn, "replica"));
+  if (config.migrate) {
+    if (absl::Status s = db::ApplyMigrations(database.primary(), "article",
+                                             article::ArticleMigrations());
+        !s.ok()) {
+      log::Error("migrations failed", {{"error", s.ToString()}});
+      return 1;
+    }
+  }
+  cache::Redis redis({.host = config.redis.host,
+                      .port = config.redis.port,
+                      .pool_size = config.redis.pool_size,
+                      .connect_timeout = config.redis.timeout,
+                      .command_timeout = config.redis.timeout},
+                     &metrics.registry());
+
+  article::PgArticleStore store(database);
+  article::RedisArticleCache cache(redis);
+  article::ArticleLogic logic(store, cache,
+                              {.cache_ttl = config.cache_ttl,
+                               .negative_ttl = config.negative_cache_ttl});
+  article::OutboxRelay relay(database.primary(), redis, metrics.registry());
+  task::Periodic scheduler("scheduler", [&] {
+    if (absl::StatusOr<int> published = logic.PublishDue(); !published.ok()) {
+      log::Warning("scheduled publishing failed", {{"error", published.status().ToString()}});
+    } else if (*published > 0) {
+      relay.Wake();
+    }
+    return std::chrono::milliseconds(500);
+  });
+  article::ArticleService service(logic, *tokens, [&] { relay.Wake(); });
+
+  relay.Start();
+  scheduler.Start();
+  int code = grpc_util::RunServer(config.server, {&service}, metrics,
+                                  {.on_draining = [&] { scheduler.Stop(); }});
+  relay.Stop();
+  return code;
+}

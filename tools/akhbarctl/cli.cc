@@ -1,0 +1,110 @@
+#include "tools/akhbarctl/cli.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include <charconv>
+#include <iostream>
+#include <system_error>
+
+#include "google/protobuf/util/time_util.h"
+
+namespace akhbar::ctl {
+
+std::string CommandArgs::Get(const std::string& name, std::string fallback) const {
+  auto it = flags.find(name);
+  return it == flags.end() ? std::move(fallback) : it->second;
+}
+
+void PrintCommandUsage(const Command& command, std::ostream& out) {
+  out << "usage: akhbarctl [global flags] " << command.name;
+  if (!command.usage.empty()) out << " " << command.usage;
+  out << "\n";
+}
+
+int UsageError(const Invocation& invocation, std::string_view message) {
+  std::cerr << "akhbarctl: " << message << "\n";
+  PrintCommandUsage(invocation.command, std::cerr);
+  return kExitUsage;
+}
+
+std::shared_ptr<grpc::Channel> OpenChannel(const Invocation& invocation) {
+  grpc::ChannelArguments arguments;
+  // The default 4 MiB limit would fail a large import's summary or a long
+  // listing after the server did the work; a CLI trusts its own server.
+  arguments.SetMaxReceiveMessageSize(-1);
+  return grpc::CreateCustomChannel(invocation.addr, grpc::InsecureChannelCredentials(),
+                                   arguments);
+}
+
+void PrepareContext(const Invocation& invocation, grpc::ClientContext* context) {
+  context->set_deadline(std::chrono::system_clock::now() + invocation.deadline);
+  // Sent on reads too: with an editor token, reads also see unpublished articles.
+  if (!invocation.global.token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + invocation.global.token);
+  }
+}
+
+std::string_view StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+int RpcFailed(const grpc::Status& status) {
+  std::cerr << "akhbarctl: " << StatusCodeName(status.error_code()) << ": "
+            << status.error_message() << "\n";
+  return kExitRpcFailed;
+}
+
+std::optional<std::int64_t> ParseInt64(std::string_view text) {
+  std::int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::optional<google::protobuf::Timestamp> ParseRfc3339(const std::string& text) {
+  google::protobuf::Timestamp timestamp;
+  if (!google::protobuf::util::TimeUtil::FromString(text, &timestamp)) return std::nullopt;
+  return timestamp;
+}
+
+}  // namespace akhbar::ctl

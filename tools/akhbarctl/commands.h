@@ -1,0 +1,24 @@
+#pragma once
+
+// The command groups main.cc dispatches to, one source file each. A new
+// service's commands (ticker, related) add a group here and a file beside.
+
+#include <vector>
+
+#include "tools/akhbarctl/cli.h"
+
+namespace akhbar::ctl {
+
+inline constexpr Endpoint kArticleEndpoint{"AKHBAR_ARTICLE_ADDR", "127.0.0.1:50051"};
+
+// get, list, sections, section create, tags, tag, merge-tags, publish,
+// unpublish, takedown (article_commands.cc).
+std::vector<Command> ArticleCommands();
+
+// import (import_command.cc).
+std::vector<Command> ImportCommands();
+
+// hash-token (token_command.cc); needs no server.
+std::vector<Command> TokenCommands();
+
+}  // namespace akhbar::ctl

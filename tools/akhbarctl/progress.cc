@@ -1,0 +1,49 @@
+#include "tools/akhbarctl/progress.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+
+namespace akhbar::ctl {
+namespace {
+
+constexpr std::chrono::milliseconds kRedrawInterval{100};
+constexpr std::size_t kBarWidth = 30;
+
+}  // namespace
+
+ProgressBar::ProgressBar(std::optional<std::size_t> total, std::FILE* stream)
+    : total_(total), stream_(stream), enabled_(isatty(fileno(stream)) == 1) {}
+
+void ProgressBar::Update(std::size_t done) {
+  done_ = done;
+  if (!enabled_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (drawn_ && now - last_draw_ < kRedrawInterval) return;
+  last_draw_ = now;
+  Draw();
+}
+
+void ProgressBar::Finish() {
+  if (!enabled_) return;
+  Draw();
+  std::fputc('\n', stream_);
+  std::fflush(stream_);
+}
+
+void ProgressBar::Draw() {
+  drawn_ = true;
+  if (!total_ || *total_ == 0) {
+    std::fprintf(stream_, "\rimporting: %zu lines", done_);
+  } else {
+    std::size_t done = std::min(done_, *total_);
+    std::size_t filled = done * kBarWidth / *total_;
+    std::string bar(filled, '#');
+    bar.append(kBarWidth - filled, '-');
+    std::fprintf(stream_, "\rimporting [%s] %zu/%zu lines", bar.c_str(), done, *total_);
+  }
+  std::fflush(stream_);
+}
+
+}  // namespace akhbar::ctl
