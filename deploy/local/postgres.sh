@@ -12,8 +12,8 @@
 # loopback-only development server, never a deployment.
 #
 # Environment:
-#   AKHBAR_PG_FAST=1          tests only: initdb --no-sync and fsync/synchronous_commit off.
-#                             A crash may then lose or corrupt data. Default: durable.
+#   AKHBAR_PG_FAST=1          tests only: initdb --no-sync, fsync off. An OS crash may then
+#                             lose or corrupt data; a server crash does not. Default: durable.
 #   AKHBAR_PG_START_TIMEOUT   seconds to wait for the server to accept connections (30).
 #   AKHBAR_PG_BIN             PostgreSQL binaries (/usr/lib/postgresql/15/bin).
 set -euo pipefail
@@ -131,9 +131,11 @@ write_conf() {
     echo "logging_collector = off"
     echo "log_min_messages = warning"
     if [ "$FAST" = 1 ]; then
-      echo "# AKHBAR_PG_FAST=1: for throwaway test clusters only."
+      # Throwaway test clusters only: an OS crash may lose or corrupt data.
+      # A server crash (kill -9, immediate stop) still loses nothing that was
+      # committed, because WAL still reaches the OS at commit; that is why
+      # synchronous_commit stays on, so crash tests keep their meaning.
       echo "fsync = off"
-      echo "synchronous_commit = off"
       echo "full_page_writes = off"
     fi
   } | as_server_user tee "$conf" >/dev/null

@@ -5,12 +5,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -44,7 +43,7 @@ struct Statement {
 // quote row values) as a payload under this type URL, for the log only:
 // absl::Status::ToString() includes it, message() does not. The message stays
 // generic and is safe to show a client.
-inline constexpr std::string_view kDriverMessageUrl = "type.akhbar/akhbar.db.DriverMessage";
+inline constexpr char kDriverMessageUrl[] = "type.akhbar/akhbar.db.DriverMessage";
 
 // Maps a libpqxx exception (or any std::exception) to a status:
 // broken connection, server shutting down → UNAVAILABLE; unique violation →
@@ -83,12 +82,10 @@ class Pool {
   // Runs `fn` in a transaction that is committed when `fn` returns OK and
   // rolled back otherwise. `query` names the work for metrics and logs.
   // Exceptions thrown by `fn` are mapped with StatusFromException.
-  absl::Status Transact(std::string_view query,
-                        const std::function<absl::Status(pqxx::work&)>& fn);
+  absl::Status Transact(std::string_view query, const std::function<absl::Status(pqxx::work&)>& fn);
 
   // Like Transact but read-only (no commit needed; rolled back at the end).
-  absl::Status Read(std::string_view query,
-                    const std::function<absl::Status(pqxx::work&)>& fn);
+  absl::Status Read(std::string_view query, const std::function<absl::Status(pqxx::work&)>& fn);
 
   // Runs `fn` on a bare connection (for LISTEN, advisory locks, migrations).
   // Session state `fn` leaves behind (SET, LISTEN, open transactions) stays

@@ -203,7 +203,7 @@ void ReplaceTags(pqxx::transaction_base& tx, int64_t article_id,
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   for (const std::string& key : keys) {
-    tx.exec_params0("SELECT pg_advisory_xact_lock(hashtext('tag:' || $1))", key);
+    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('tag:' || $1))", key);
   }
   tx.exec_params0("DELETE FROM article_tags WHERE article_id = $1", article_id);
   int position = 0;
@@ -400,7 +400,7 @@ absl::StatusOr<WriteResult> PgArticleStore::Create(const ArticleInput& input,
   WriteResult result;
   absl::Status status = database_.primary().Transact("create_article", [&](pqxx::work& tx) {
     if (!request_id.empty()) {
-      tx.exec_params0("SELECT pg_advisory_xact_lock(hashtext('create:' || $1))", request_id);
+      tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('create:' || $1))", request_id);
       pqxx::result seen = tx.exec_params(
           "SELECT article_id FROM create_requests WHERE request_id = $1", request_id);
       if (!seen.empty()) {
@@ -575,7 +575,7 @@ absl::StatusOr<ImportWrite> PgArticleStore::Import(const ArticleInput& input,
   ImportWrite write;
   const std::string& external_id = input.article.external_id();
   absl::Status status = database_.primary().Transact("import_article", [&](pqxx::work& tx) {
-    tx.exec_params0("SELECT pg_advisory_xact_lock(hashtext('import:' || $1))", external_id);
+    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('import:' || $1))", external_id);
     pqxx::result existing = tx.exec_params(
         "SELECT id, coalesce(import_digest, ''), status FROM articles WHERE external_id = $1"
         " FOR UPDATE",

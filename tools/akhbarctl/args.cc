@@ -1,6 +1,8 @@
 #include "tools/akhbarctl/args.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 
 namespace akhbar::ctl {
 namespace {

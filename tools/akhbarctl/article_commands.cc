@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -89,8 +90,8 @@ bool FlagInt(const Invocation& invocation, const std::string& name, std::int64_t
   if (!invocation.args.Has(name)) return true;
   std::optional<std::int64_t> value = ParseInt64(invocation.args.Get(name));
   if (!value || *value < 0 || *value > max) {
-    *exit_code = UsageError(invocation, "--" + name + " must be a whole number from 0 to " +
-                                            std::to_string(max));
+    *exit_code = UsageError(
+        invocation, "--" + name + " must be a whole number from 0 to " + std::to_string(max));
     return false;
   }
   *out = *value;
@@ -120,9 +121,8 @@ void PrintNextPage(const std::string& token) {
 int RunGet(const Invocation& invocation) {
   const std::string& key = invocation.args.positional[0];
   pb::GetArticleRequest request;
-  bool all_digits = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  bool all_digits = !key.empty() && std::all_of(key.begin(), key.end(),
+                                                [](char c) { return c >= '0' && c <= '9'; });
   // Slugs may start with digits ("2024-…") but are never only digits.
   if (all_digits) {
     std::optional<std::int64_t> id = ParseId(key);
@@ -172,15 +172,14 @@ int RunList(const Invocation& invocation) {
   request.set_page_size(static_cast<std::int32_t>(page_size));
   if (after) *request.mutable_published_after() = *after;
   if (before) *request.mutable_published_before() = *before;
-  return CallAndPrint(invocation, &Stub::ListArticles, request,
-                      [](const pb::ListArticlesResponse& response) {
-                        for (const pb::Article& article : response.articles()) {
-                          PrintArticleLine(article, std::cout);
-                        }
-                        std::cout << response.articles_size() << " of " << response.total_size()
-                                  << " articles\n";
-                        PrintNextPage(response.next_page_token());
-                      });
+  return CallAndPrint(
+      invocation, &Stub::ListArticles, request, [](const pb::ListArticlesResponse& response) {
+        for (const pb::Article& article : response.articles()) {
+          PrintArticleLine(article, std::cout);
+        }
+        std::cout << response.articles_size() << " of " << response.total_size() << " articles\n";
+        PrintNextPage(response.next_page_token());
+      });
 }
 
 int RunSections(const Invocation& invocation) {
@@ -264,10 +263,9 @@ int RunPublish(const Invocation& invocation) {
   }
   if (at) *request.mutable_publish_at() = *at;
   request.set_expected_version(expected_version);
-  return CallAndPrint(invocation, &Stub::PublishArticle, request,
-                      [](const pb::PublishArticleResponse& response) {
-                        PrintChangedArticle(response.article());
-                      });
+  return CallAndPrint(
+      invocation, &Stub::PublishArticle, request,
+      [](const pb::PublishArticleResponse& response) { PrintChangedArticle(response.article()); });
 }
 
 int RunUnpublish(const Invocation& invocation) {
@@ -293,10 +291,9 @@ int RunTakedown(const Invocation& invocation) {
   pb::TakedownArticleRequest request;
   request.set_id(*id);
   request.set_reason(invocation.args.Get("reason"));
-  return CallAndPrint(invocation, &Stub::TakedownArticle, request,
-                      [](const pb::TakedownArticleResponse& response) {
-                        PrintChangedArticle(response.article());
-                      });
+  return CallAndPrint(
+      invocation, &Stub::TakedownArticle, request,
+      [](const pb::TakedownArticleResponse& response) { PrintChangedArticle(response.article()); });
 }
 
 }  // namespace

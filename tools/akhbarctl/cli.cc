@@ -34,8 +34,7 @@ std::shared_ptr<grpc::Channel> OpenChannel(const Invocation& invocation) {
   // The default 4 MiB limit would fail a large import's summary or a long
   // listing after the server did the work; a CLI trusts its own server.
   arguments.SetMaxReceiveMessageSize(-1);
-  return grpc::CreateCustomChannel(invocation.addr, grpc::InsecureChannelCredentials(),
-                                   arguments);
+  return grpc::CreateCustomChannel(invocation.addr, grpc::InsecureChannelCredentials(), arguments);
 }
 
 void PrepareContext(const Invocation& invocation, grpc::ClientContext* context) {
@@ -88,8 +87,9 @@ std::string_view StatusCodeName(grpc::StatusCode code) {
 }
 
 int RpcFailed(const grpc::Status& status) {
-  std::cerr << "akhbarctl: " << StatusCodeName(status.error_code()) << ": "
-            << status.error_message() << "\n";
+  std::cerr << "akhbarctl: " << StatusCodeName(status.error_code());
+  if (!status.error_message().empty()) std::cerr << ": " << status.error_message();
+  std::cerr << "\n";
   return kExitRpcFailed;
 }
 

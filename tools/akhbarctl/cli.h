@@ -70,16 +70,18 @@ struct Invocation {
   std::chrono::seconds deadline;
 };
 
+// Declared with designated initializers; every member has a default so that a
+// declaration names only what differs.
 struct Command {
-  std::string name;     // one or more words: "get", "section create"
-  std::string usage;    // what follows the name, e.g. "ID [--at RFC3339]"
-  std::string summary;  // one line for the help text
-  std::vector<std::string> flags;  // value-taking flags it accepts, without "--"
+  std::string name{};                // one or more words: "get", "section create"
+  std::string usage{};               // what follows the name, e.g. "ID [--at RFC3339]"
+  std::string summary{};             // one line for the help text
+  std::vector<std::string> flags{};  // value-taking flags it accepts, without "--"
   std::size_t min_args = 0;
   std::size_t max_args = 0;
-  Endpoint endpoint;
+  Endpoint endpoint{};
   std::chrono::seconds deadline = kDefaultDeadline;
-  std::function<int(const Invocation&)> run;
+  std::function<int(const Invocation&)> run{};
 };
 
 // Prints "akhbarctl: <message>" and the command's usage line; returns kExitUsage.

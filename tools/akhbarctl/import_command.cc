@@ -7,17 +7,18 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "akhbar/article/v1/article.grpc.pb.h"
-#include "google/protobuf/struct.pb.h"
 #include "tools/akhbarctl/commands.h"
 #include "tools/akhbarctl/import_line.h"
 #include "tools/akhbarctl/output.h"
@@ -101,9 +102,9 @@ StreamResult SendLines(const Invocation& invocation, std::istream& input, Progre
           {line_number, parsed.external_id, std::string(parsed.status.message())});
       continue;
     }
-    result.line_of_index.push_back(line_number);
-    // False means the server ended the call; Finish() says why.
+    // False means the call has ended (Finish() says why) and the item was not sent.
     stream_open = writer->Write(parsed.request);
+    if (stream_open) result.line_of_index.push_back(line_number);
   }
   if (input.bad()) {
     // Stop rather than report a partial file as a complete import.
@@ -111,6 +112,7 @@ StreamResult SendLines(const Invocation& invocation, std::istream& input, Progre
     context.TryCancel();
   } else if (stream_open) {
     writer->WritesDone();
+    progress.Waiting();
   }
   result.status = writer->Finish();
   progress.Finish();
@@ -135,8 +137,11 @@ std::vector<Failure> AllFailures(const StreamResult& result) {
 void PrintHumanReport(const StreamResult& result, const std::vector<Failure>& failures) {
   const pb::ImportArticlesResponse& response = result.response;
   std::cout << "created: " << response.created() << "  updated: " << response.updated()
-            << "  unchanged: " << response.unchanged() << "  failed: " << failures.size()
-            << "\n";
+            << "  unchanged: " << response.unchanged() << "  failed: " << failures.size();
+  if (!result.local_failures.empty()) {
+    std::cout << " (" << result.local_failures.size() << " not sent)";
+  }
+  std::cout << "\n";
   for (const Failure& failure : failures) {
     std::cout << "  line " << failure.line;
     if (!failure.external_id.empty()) std::cout << " (externalId " << failure.external_id << ")";
@@ -145,31 +150,28 @@ void PrintHumanReport(const StreamResult& result, const std::vector<Failure>& fa
 }
 
 // Line numbers are not part of ImportArticlesResponse, so the JSON report is
-// a Struct of its own: counts, failures, and every item's outcome by line.
-bool PrintJsonReport(const StreamResult& result, const std::vector<Failure>& failures) {
+// written here: counts, failures, and every sent item's outcome by line. Keys
+// come in a fixed order (a Struct would shuffle them), so reports diff well.
+void PrintJsonReport(const StreamResult& result, const std::vector<Failure>& failures) {
   const pb::ImportArticlesResponse& response = result.response;
-  google::protobuf::Struct report;
-  auto& fields = *report.mutable_fields();
-  fields["created"].set_number_value(response.created());
-  fields["updated"].set_number_value(response.updated());
-  fields["unchanged"].set_number_value(response.unchanged());
-  fields["failed"].set_number_value(static_cast<double>(failures.size()));
-  auto* failure_list = fields["failures"].mutable_list_value();
-  for (const Failure& failure : failures) {
-    auto& item = *failure_list->add_values()->mutable_struct_value()->mutable_fields();
-    item["line"].set_number_value(static_cast<double>(failure.line));
-    item["externalId"].set_string_value(failure.external_id);
-    item["error"].set_string_value(failure.reason);
+  std::ostream& out = std::cout;
+  out << "{\"created\":" << response.created() << ",\"updated\":" << response.updated()
+      << ",\"unchanged\":" << response.unchanged() << ",\"failed\":" << failures.size()
+      << ",\"failures\":[";
+  for (std::size_t i = 0; i < failures.size(); ++i) {
+    out << (i == 0 ? "" : ",") << "{\"line\":" << failures[i].line
+        << ",\"externalId\":" << JsonQuote(failures[i].external_id)
+        << ",\"error\":" << JsonQuote(failures[i].reason) << "}";
   }
-  auto* result_list = fields["results"].mutable_list_value();
-  for (const pb::ImportResult& result_item : response.results()) {
-    auto& item = *result_list->add_values()->mutable_struct_value()->mutable_fields();
-    item["line"].set_number_value(static_cast<double>(LineOfIndex(result, result_item.index())));
-    item["externalId"].set_string_value(result_item.external_id());
-    item["outcome"].set_string_value(pb::ImportResult::Outcome_Name(result_item.outcome()));
-    item["articleId"].set_number_value(static_cast<double>(result_item.article_id()));
+  out << "],\"results\":[";
+  for (int i = 0; i < response.results_size(); ++i) {
+    const pb::ImportResult& item = response.results(i);
+    out << (i == 0 ? "" : ",") << "{\"line\":" << LineOfIndex(result, item.index())
+        << ",\"externalId\":" << JsonQuote(item.external_id())
+        << ",\"outcome\":" << JsonQuote(pb::ImportResult::Outcome_Name(item.outcome()))
+        << ",\"articleId\":" << item.article_id() << "}";
   }
-  return PrintJson(report, std::cout);
+  out << "]}\n";
 }
 
 int RunImport(const Invocation& invocation) {
@@ -193,16 +195,23 @@ int RunImport(const Invocation& invocation) {
     return kExitRpcFailed;
   }
   if (!result.status.ok()) {
-    int code = RpcFailed(result.status);
-    std::cerr << "akhbarctl: the import stopped at line " << result.lines_read
-              << "; items sent before may have been imported (running it again is safe: items "
-                 "are matched by externalId)\n";
-    return code;
+    int exit_code = RpcFailed(result.status);
+    // Refused credentials end the call before any item is read.
+    grpc::StatusCode code = result.status.error_code();
+    bool refused_up_front =
+        code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED;
+    if (!refused_up_front && !result.line_of_index.empty()) {
+      std::cerr << "akhbarctl: " << result.line_of_index.size() << " item(s) (up to line "
+                << result.line_of_index.back()
+                << ") were sent; some may have been imported. Running the import again is "
+                   "safe: items are matched by externalId\n";
+    }
+    return exit_code;
   }
 
   std::vector<Failure> failures = AllFailures(result);
   if (invocation.global.json) {
-    if (!PrintJsonReport(result, failures)) return kExitRpcFailed;
+    PrintJsonReport(result, failures);
   } else {
     PrintHumanReport(result, failures);
   }

@@ -14,9 +14,7 @@ namespace pb = akhbar::article::v1;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string Message(const ParsedImportLine& parsed) {
-  return std::string(parsed.status.message());
-}
+std::string Message(const ParsedImportLine& parsed) { return std::string(parsed.status.message()); }
 
 TEST(ImportLineTest, MapsEveryField) {
   ParsedImportLine parsed = ParseImportLine(R"({
@@ -114,11 +112,20 @@ TEST(ImportLineTest, UnknownFieldFailsWithSuggestion) {
 }
 
 TEST(ImportLineTest, InvalidJsonFails) {
-  for (const char* line : {R"({"externalId": "a",)", "not json", R"(["a", "b"])", "42"}) {
+  for (const char* line : {R"({"externalId": "a",)", R"({"externalId": "a"} trailing)",
+                           R"({"externalId": "\ud800"})"}) {
     ParsedImportLine parsed = ParseImportLine(line);
     EXPECT_EQ(parsed.status.code(), absl::StatusCode::kInvalidArgument) << line;
-    EXPECT_THAT(Message(parsed), HasSubstr("invalid JSON")) << line;
+    EXPECT_THAT(Message(parsed), HasSubstr("invalid JSON: ")) << line;
+    // Protobuf's multi-line message (input and caret) is cut to its first line.
     EXPECT_THAT(Message(parsed), Not(HasSubstr("\n"))) << line;
+    EXPECT_THAT(Message(parsed), Not(HasSubstr("^"))) << line;
+  }
+}
+
+TEST(ImportLineTest, LineThatIsNotAnObjectFails) {
+  for (const char* line : {"not json", R"(["a", "b"])", "42", R"("text")"}) {
+    EXPECT_EQ(Message(ParseImportLine(line)), "the line is not a JSON object") << line;
   }
 }
 
@@ -145,9 +152,11 @@ TEST(ImportLineTest, PublishedAtAcceptsRfc3339WithOffset) {
 }
 
 TEST(ImportLineTest, PublishedAtRejectsOtherFormats) {
-  for (const char* value : {"2024-05-01", "2024-05-01 09:30:00", "yesterday", "2024-13-01T00:00:00Z"}) {
+  for (const char* value :
+       {"2024-05-01", "2024-05-01 09:30:00", "yesterday", "2024-13-01T00:00:00Z"}) {
     std::string line = std::string(R"({"externalId": "a", "publishedAt": ")") + value + "\"}";
-    EXPECT_THAT(Message(ParseImportLine(line)), HasSubstr("\"publishedAt\" is not an RFC 3339 time"))
+    EXPECT_THAT(Message(ParseImportLine(line)),
+                HasSubstr("\"publishedAt\" is not an RFC 3339 time"))
         << value;
   }
   EXPECT_THAT(Message(ParseImportLine(R"({"externalId": "a", "publishedAt": 1714545000})")),
@@ -178,8 +187,7 @@ TEST(ImportLineTest, ImageNeedsAnObjectWithUrl) {
 }
 
 TEST(ImportLineTest, ReportsEveryProblemAtOnce) {
-  std::string message =
-      Message(ParseImportLine(R"({"titel": "x", "tags": 1, "status": "LIVE"})"));
+  std::string message = Message(ParseImportLine(R"({"titel": "x", "tags": 1, "status": "LIVE"})"));
   EXPECT_THAT(message, HasSubstr("unknown field \"titel\""));
   EXPECT_THAT(message, HasSubstr("\"externalId\" is required"));
   EXPECT_THAT(message, HasSubstr("\"tags\" must be an array"));

@@ -1,8 +1,12 @@
 // akhbarctl: a command-line client for akhbar's gRPC services. This file only
 // gathers the command groups, parses the command line and dispatches.
 
+#include <cstddef>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "tools/akhbarctl/args.h"
@@ -71,16 +75,16 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  Invocation invocation{.command = *command,
-                        .global = parse.options,
-                        .args = {},
-                        .addr = ResolveAddress(parse.options, command->endpoint, env),
-                        .deadline = parse.options.timeout.value_or(command->deadline)};
   std::vector<std::string> tokens(parse.rest.begin() + static_cast<std::ptrdiff_t>(words),
                                   parse.rest.end());
-  if (std::optional<std::string> error = ParseCommandArgs(*command, tokens, &invocation.args)) {
-    return UsageError(invocation, *error);
-  }
+  CommandArgs args;
+  std::optional<std::string> error = ParseCommandArgs(*command, tokens, &args);
+  Invocation invocation{.command = *command,
+                        .global = parse.options,
+                        .args = std::move(args),
+                        .addr = ResolveAddress(parse.options, command->endpoint, env),
+                        .deadline = parse.options.timeout.value_or(command->deadline)};
+  if (error) return UsageError(invocation, *error);
   return command->run(invocation);
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -65,6 +66,15 @@ bool PrintJson(const google::protobuf::Message& message, std::ostream& out) {
   }
   out << json << "\n";
   return true;
+}
+
+std::string JsonQuote(const std::string& text) {
+  google::protobuf::Value value;
+  value.set_string_value(text);
+  std::string json;
+  // Only invalid UTF-8 fails, and every string here came through protobuf.
+  if (!google::protobuf::util::MessageToJsonString(value, &json).ok()) return "\"\"";
+  return json;
 }
 
 std::string StatusLabel(pb::ArticleStatus status) {

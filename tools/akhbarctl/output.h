@@ -17,6 +17,9 @@ namespace akhbar::ctl {
 // on stderr, if the message cannot be converted.
 bool PrintJson(const google::protobuf::Message& message, std::ostream& out);
 
+// `text` as a JSON string literal, quotes included, escaped as protobuf does.
+std::string JsonQuote(const std::string& text);
+
 // "PUBLISHED" for ARTICLE_STATUS_PUBLISHED.
 std::string StatusLabel(akhbar::article::v1::ArticleStatus status);
 

@@ -17,11 +17,14 @@ class ProgressBar {
   ProgressBar(std::optional<std::size_t> total, std::FILE* stream = stderr);
 
   void Update(std::size_t done);
+  // Everything is sent; the server may still be working through its backlog,
+  // and a bar standing at 100% with no word would look hung.
+  void Waiting();
   // Draws the final state and ends the line.
   void Finish();
 
  private:
-  void Draw();
+  void Draw(const char* note);
 
   std::optional<std::size_t> total_;
   std::FILE* stream_;
