@@ -541,7 +541,8 @@ bool Subscriber::Session() {
   if (on_reconnect_) on_reconnect_();
 
   auto last_traffic = SteadyClock::now();
-  std::optional<SteadyClock::time_point> ping_sent;
+  // Time the unanswered PING went out; the epoch means none is pending.
+  SteadyClock::time_point ping_sent{};
   while (!stop_) {
     void* raw = nullptr;
     if (redisGetReplyFromReader(c, &raw) != REDIS_OK) return true;
@@ -555,8 +556,8 @@ bool Subscriber::Session() {
         continue;
       }
       const auto now = SteadyClock::now();
-      if (ping_sent.has_value()) {
-        if (now - *ping_sent > kPingInterval) return true;  // no PONG: dead
+      if (ping_sent != SteadyClock::time_point{}) {
+        if (now - ping_sent > kPingInterval) return true;  // no PONG: dead
       } else if (now - last_traffic > kPingInterval) {
         if (redisAppendCommand(c, "PING") != REDIS_OK) return true;
         int done = 0;
@@ -569,7 +570,7 @@ bool Subscriber::Session() {
     }
     ReplyPtr reply(static_cast<redisReply*>(raw));
     last_traffic = SteadyClock::now();
-    ping_sent.reset();  // any traffic shows the connection is alive
+    ping_sent = {};  // any traffic shows the connection is alive
     if (IsArrayOf(*reply, 3) && Str(*reply->element[0]) == "message") {
       on_message_(Str(*reply->element[1]), Str(*reply->element[2]));
     }

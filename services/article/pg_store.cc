@@ -352,11 +352,11 @@ absl::StatusOr<ListPage> PgArticleStore::List(const ListFilter& filter) {
   static const std::string kWhere =
       " WHERE a.status = $1"
       " AND ($2 = '' OR a.section = $2)"
-      " AND ($3 = 0 OR EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id"
+      " AND ($3::bigint = 0 OR EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id"
       "                        AND at.tag_id = $3))"
       " AND ($4 = '' OR a.author = $4)"
-      " AND ($5 = 0 OR a.sort_at >= to_timestamp($5 / 1e6))"
-      " AND ($6 = 0 OR a.sort_at < to_timestamp($6 / 1e6))";
+      " AND ($5::bigint = 0 OR a.sort_at >= to_timestamp($5::bigint / 1e6))"
+      " AND ($6::bigint = 0 OR a.sort_at < to_timestamp($6::bigint / 1e6))";
   ListPage page;
   absl::Status status = database_.reader().Read("list_articles", [&](pqxx::work& tx) {
     int64_t tag_id = 0;
@@ -377,7 +377,7 @@ absl::StatusOr<ListPage> PgArticleStore::List(const ListFilter& filter) {
     pqxx::result rows = tx.exec_params(
         "SELECT " + ArticleColumns(!filter.omit_body) + ", epoch_us(a.sort_at) FROM articles a" +
             kWhere +
-            " AND ($7 = 0 OR (epoch_us(a.sort_at), a.id) < ($7, $8))"
+            " AND ($7::bigint = 0 OR (epoch_us(a.sort_at), a.id) < ($7::bigint, $8::bigint))"
             " ORDER BY a.sort_at DESC, a.id DESC LIMIT $9",
         filter.status, filter.section, tag_id, filter.author, filter.published_after_us,
         filter.published_before_us, after_sort, after_id, filter.page_size + 1);
@@ -514,8 +514,10 @@ absl::StatusOr<WriteResult> PgArticleStore::ApplyTransition(const TransitionInpu
                                              ", not ", input.expected_version,
                                              ": reload it and try again"));
     }
+    // How published_at changes: "keep" it, set it to the requested time
+    // ("at"), or "now" — except that republishing keeps the original date.
     std::string next;
-    std::string published_at_sql = "published_at";
+    std::string published_at_mode = "keep";
     pb::ArticleEvent::Kind kind = pb::ArticleEvent::KIND_UPDATED;
     switch (input.transition) {
       case Transition::kPublish:
@@ -523,18 +525,9 @@ absl::StatusOr<WriteResult> PgArticleStore::ApplyTransition(const TransitionInpu
           return absl::FailedPreconditionError(
               absl::StrCat("article ", input.id, " was taken down and cannot be published"));
         }
-        if (in_future) {
-          next = "scheduled";
-          published_at_sql = "to_timestamp($2::bigint / 1e6)";
-          kind = pb::ArticleEvent::KIND_SCHEDULED;
-        } else {
-          next = "published";
-          // Republishing keeps the original date; a first publication is now.
-          published_at_sql =
-              "CASE WHEN status = 'unpublished' AND published_at IS NOT NULL"
-              " THEN published_at ELSE now() END";
-          kind = pb::ArticleEvent::KIND_PUBLISHED;
-        }
+        next = in_future ? "scheduled" : "published";
+        published_at_mode = in_future ? "at" : "now";
+        kind = in_future ? pb::ArticleEvent::KIND_SCHEDULED : pb::ArticleEvent::KIND_PUBLISHED;
         break;
       case Transition::kUnpublish:
         if (current == "taken_down" || current == "draft") {
@@ -552,11 +545,16 @@ absl::StatusOr<WriteResult> PgArticleStore::ApplyTransition(const TransitionInpu
     }
     bool unchanged = next == current && next != "scheduled";
     if (!unchanged) {
-      tx.exec_params0("UPDATE articles SET status = $3, published_at = " + published_at_sql +
-                          ", takedown_reason = CASE WHEN $3 = 'taken_down' THEN $4"
-                          " ELSE takedown_reason END,"
-                          " version = version + 1, updated_at = now() WHERE id = $1",
-                      input.id, input.publish_at_us, next, input.reason);
+      tx.exec_params0(
+          "UPDATE articles SET status = $2,"
+          " published_at = CASE $3"
+          "   WHEN 'at' THEN to_timestamp($4::bigint / 1e6)"
+          "   WHEN 'now' THEN CASE WHEN status = 'unpublished' AND published_at IS NOT NULL"
+          "                   THEN published_at ELSE now() END"
+          "   ELSE published_at END,"
+          " takedown_reason = CASE WHEN $2 = 'taken_down' THEN $5 ELSE takedown_reason END,"
+          " version = version + 1, updated_at = now() WHERE id = $1",
+          input.id, next, published_at_mode, input.publish_at_us, input.reason);
     }
     absl::StatusOr<pb::Article> article = LoadArticle(tx, input.id);
     if (!article.ok()) return article.status();

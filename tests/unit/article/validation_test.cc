@@ -79,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
                }
              },
              "body text is"}),
-    [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });
 
 TEST(ValidateArticle, ChecksOnlyTheNamedFields) {
   pb::Article article;
