@@ -77,12 +77,15 @@ function(akhbar_migrations)
     string(APPEND entries "      {${version}, \"${file_name}\", R\"akhbar_sql(${sql})akhbar_sql\"},\n")
   endforeach()
   set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME})
-  file(WRITE ${out_dir}/${ARG_NAME}.h
+  # Written as .in files and copied with configure_file, which leaves the real
+  # files untouched when their text is the same, so nothing rebuilds needlessly.
+  file(WRITE ${out_dir}/${ARG_NAME}.h.in
     "#pragma once\n#include <vector>\n#include \"libs/db/migrate.h\"\n"
     "namespace ${ARG_NAMESPACE} {\nstd::vector<akhbar::db::Migration> ${ARG_FUNCTION}();\n}\n")
   file(WRITE ${out_dir}/${ARG_NAME}.cc.in
     "#include \"${ARG_NAME}.h\"\nnamespace ${ARG_NAMESPACE} {\n"
     "std::vector<akhbar::db::Migration> ${ARG_FUNCTION}() {\n  return {\n${entries}  };\n}\n}\n")
+  configure_file(${out_dir}/${ARG_NAME}.h.in ${out_dir}/${ARG_NAME}.h COPYONLY)
   configure_file(${out_dir}/${ARG_NAME}.cc.in ${out_dir}/${ARG_NAME}.cc COPYONLY)
   add_library(${ARG_NAME} STATIC ${out_dir}/${ARG_NAME}.cc)
   target_include_directories(${ARG_NAME} PUBLIC ${out_dir} ${PROJECT_SOURCE_DIR})

@@ -10,8 +10,7 @@ ServerConfig ReadServerConfig(EnvReader& env, const std::string& service, int de
   const std::string prefix = "AKHBAR_" + service;
   config.listen_host = env.String("AKHBAR_LISTEN_HOST", "0.0.0.0");
   config.grpc_port = env.Int((prefix + "_PORT").c_str(), default_grpc_port, 1, 65535);
-  config.metrics_port =
-      env.Int((prefix + "_METRICS_PORT").c_str(), default_metrics_port, 1, 65535);
+  config.metrics_port = env.Int((prefix + "_METRICS_PORT").c_str(), default_metrics_port, 1, 65535);
   config.max_message_bytes =
       env.Int("AKHBAR_GRPC_MAX_MESSAGE_BYTES", 4 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024);
   config.max_threads = env.Int("AKHBAR_GRPC_MAX_THREADS", 64, 4, 4096);

@@ -56,10 +56,10 @@ absl::Status ApplyMigrations(Pool& pool, const std::string& component,
     }
     for (const Migration& migration : ordered) {
       pqxx::work tx(conn);
-      pqxx::result recorded =
-          tx.exec_params("SELECT fingerprint FROM schema_migrations WHERE component = $1 AND "
-                         "version = $2",
-                         component, migration.version);
+      pqxx::result recorded = tx.exec_params(
+          "SELECT fingerprint FROM schema_migrations WHERE component = $1 AND "
+          "version = $2",
+          component, migration.version);
       const std::string fingerprint = Fingerprint(migration.sql);
       if (!recorded.empty()) {
         if (recorded[0][0].as<std::string>() != fingerprint) {

@@ -18,11 +18,10 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromSpec(std::string_view spec) {
     } else if (role_name == "admin") {
       role = Role::kAdmin;
     } else {
-      return absl::InvalidArgumentError("token role \"" + role_name +
-                                        "\" must be editor or admin");
+      return absl::InvalidArgumentError("token role \"" + role_name + "\" must be editor or admin");
     }
-    bool is_hex = digest.size() == 64 &&
-                  digest.find_first_not_of("0123456789abcdef") == std::string::npos;
+    bool is_hex =
+        digest.size() == 64 && digest.find_first_not_of("0123456789abcdef") == std::string::npos;
     if (!is_hex) {
       return absl::InvalidArgumentError("a token for role " + role_name +
                                         " is not a SHA-256 hex digest (64 hex characters)");

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <map>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

@@ -22,12 +22,23 @@ using grpc::experimental::InterceptionHookPoints;
 constexpr char kRequestIdKey[] = "x-request-id";
 
 const char* CodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {
-      "OK",          "CANCELLED",         "UNKNOWN",       "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",   "ALREADY_EXISTS", "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",        "UNAVAILABLE",   "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
   int index = static_cast<int>(code);
   return (index >= 0 && index <= 16) ? kNames[index] : "UNKNOWN";
 }
@@ -76,9 +87,9 @@ class RpcMetrics {
       auto it = counters_.find(key);
       if (it == counters_.end()) {
         it = counters_
-                 .emplace(key, &handled_.Add({{"service", service},
-                                              {"method", method},
-                                              {"code", CodeName(code)}}))
+                 .emplace(key,
+                          &handled_.Add(
+                              {{"service", service}, {"method", method}, {"code", CodeName(code)}}))
                  .first;
       }
       counter = it->second;
@@ -112,8 +123,7 @@ class ObservabilityInterceptor : public grpc::experimental::Interceptor {
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       auto* metadata = methods->GetRecvInitialMetadata();
       auto it = metadata->find(kRequestIdKey);
       // Bounded so that a client cannot push a huge id into every log line.
@@ -121,8 +131,7 @@ class ObservabilityInterceptor : public grpc::experimental::Interceptor {
         request_id_.assign(it->second.data(), it->second.size());
       }
     }
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace(kRequestIdKey, RequestId());
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {

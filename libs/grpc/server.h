@@ -1,11 +1,11 @@
 #pragma once
 
+#include <grpcpp/impl/codegen/service_type.h>
+
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <grpcpp/impl/codegen/service_type.h>
 
 #include "libs/config/common.h"
 

@@ -21,8 +21,9 @@ class Field {
   Field(std::string_view key, bool value);
   Field(std::string_view key, double value);
   template <typename Int>
-    requires(std::is_integral_v<Int> && !std::is_same_v<Int, bool>)
-  Field(std::string_view key, Int value) : key_(key), json_(std::to_string(value)) {}
+  requires(std::is_integral_v<Int> && !std::is_same_v<Int, bool>)
+      Field(std::string_view key, Int value)
+      : key_(key), json_(std::to_string(value)) {}
 
   std::string_view key() const { return key_; }
   const std::string& json() const { return json_; }

@@ -12,9 +12,9 @@ ArticleConfig LoadArticleConfig() {
   config.tokens = env.String("AKHBAR_TOKENS", "");
   config.cache_ttl = env.Millis("AKHBAR_ARTICLE_CACHE_TTL_MS", milliseconds(600000),
                                 milliseconds(1000), milliseconds(86400000));
-  config.negative_cache_ttl = env.Millis("AKHBAR_ARTICLE_NEGATIVE_CACHE_TTL_MS",
-                                         milliseconds(30000), milliseconds(0),
-                                         milliseconds(3600000));
+  config.negative_cache_ttl =
+      env.Millis("AKHBAR_ARTICLE_NEGATIVE_CACHE_TTL_MS", milliseconds(30000), milliseconds(0),
+                 milliseconds(3600000));
   config.migrate = env.Bool("AKHBAR_MIGRATE", true);
   env.ExitOnErrors("akhbar-article");
   return config;

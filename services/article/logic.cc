@@ -21,8 +21,8 @@ using google::protobuf::util::TimeUtil;
 constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr std::size_t kMaxBatch = 100;
-const std::set<std::string> kUpdatablePaths = {"slug",   "section", "title", "summary",
-                                               "body",   "tags",    "author", "image"};
+const std::set<std::string> kUpdatablePaths = {"slug", "section", "title",  "summary",
+                                               "body", "tags",    "author", "image"};
 
 bool Visible(const pb::Article& article, Viewer viewer) {
   return viewer.sees_unpublished || article.status() == pb::ARTICLE_STATUS_PUBLISHED;
@@ -133,8 +133,7 @@ absl::StatusOr<GetResult> ArticleLogic::GetBySlug(const std::string& slug, Viewe
   return GetResult{*std::move(article), outdated};
 }
 
-absl::StatusOr<BatchResult> ArticleLogic::BatchGet(const std::vector<int64_t>& ids,
-                                                   Viewer viewer) {
+absl::StatusOr<BatchResult> ArticleLogic::BatchGet(const std::vector<int64_t>& ids, Viewer viewer) {
   if (ids.size() > kMaxBatch) {
     return absl::InvalidArgumentError(
         absl::StrCat("ask for at most ", kMaxBatch, " ids at once; got ", ids.size()));
@@ -190,8 +189,8 @@ absl::StatusOr<ListResult> ArticleLogic::List(const pb::ListArticlesRequest& req
     return absl::InvalidArgumentError("page_size must not be negative");
   }
   ListFilter filter;
-  filter.page_size = request.page_size() == 0 ? kDefaultPageSize
-                                              : std::min(request.page_size(), kMaxPageSize);
+  filter.page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   filter.section = request.section();
   filter.tag = request.tag().empty() ? "" : text::FoldIdentity(request.tag());
   filter.author = request.author();
@@ -245,8 +244,7 @@ absl::StatusOr<pb::Article> ArticleLogic::Create(const pb::Article& article,
       break;
     case pb::ARTICLE_STATUS_SCHEDULED:
       if (!fresh.has_published_at() || Micros(fresh.published_at()) <= NowMicros()) {
-        return absl::InvalidArgumentError(
-            "a SCHEDULED article needs published_at in the future");
+        return absl::InvalidArgumentError("a SCHEDULED article needs published_at in the future");
       }
       break;
     default:
@@ -274,8 +272,7 @@ absl::StatusOr<pb::Article> ArticleLogic::Update(const pb::Article& article,
     }
   }
   if (expected_version <= 0) {
-    return absl::InvalidArgumentError(
-        "expected_version is required: send the version you edited");
+    return absl::InvalidArgumentError("expected_version is required: send the version you edited");
   }
   if (absl::Status s = ValidateArticle(article, paths); !s.ok()) return s;
   bool with_slug = std::find(paths.begin(), paths.end(), "slug") != paths.end();
@@ -372,8 +369,7 @@ absl::StatusOr<pb::ListTagsResponse> ArticleLogic::ListTags(const pb::ListTagsRe
   if (request.page_size() < 0) return absl::InvalidArgumentError("page_size must not be negative");
   int page_size = request.page_size() == 0 ? 50 : std::min(request.page_size(), 200);
   std::string after;
-  if (!request.page_token().empty() &&
-      !absl::WebSafeBase64Unescape(request.page_token(), &after)) {
+  if (!request.page_token().empty() && !absl::WebSafeBase64Unescape(request.page_token(), &after)) {
     return absl::InvalidArgumentError("page_token is not one this service issued");
   }
   if (!text::IsValidUtf8(request.prefix())) {

@@ -1,6 +1,7 @@
 // akhbar-article: wiring only. config → pools → store → logic → service → run.
 #include <memory>
 
+#include "article_migrations.h"
 #include "libs/cache/redis.h"
 #include "libs/db/migrate.h"
 #include "libs/db/pool.h"
@@ -8,7 +9,6 @@
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
 #include "libs/task/periodic.h"
-#include "article_migrations.h"
 #include "services/article/config.h"
 #include "services/article/outbox_relay.h"
 #include "services/article/pg_store.h"
@@ -34,13 +34,12 @@ int main() {
     return std::make_unique<db::Pool>(options, article::PgArticleStore::Statements(),
                                       &metrics.registry());
   };
-  db::Database database(pool(config.postgres.dsn, "primary"),
-                        config.postgres.replica_dsn.empty()
-                            ? nullptr
-                            : pool(config.postgres.replica_dsn, "replica"));
+  db::Database database(
+      pool(config.postgres.dsn, "primary"),
+      config.postgres.replica_dsn.empty() ? nullptr : pool(config.postgres.replica_dsn, "replica"));
   if (config.migrate) {
-    if (absl::Status s = db::ApplyMigrations(database.primary(), "article",
-                                             article::ArticleMigrations());
+    if (absl::Status s =
+            db::ApplyMigrations(database.primary(), "article", article::ArticleMigrations());
         !s.ok()) {
       log::Error("migrations failed", {{"error", s.ToString()}});
       return 1;
@@ -55,9 +54,8 @@ int main() {
 
   article::PgArticleStore store(database);
   article::RedisArticleCache cache(redis);
-  article::ArticleLogic logic(store, cache,
-                              {.cache_ttl = config.cache_ttl,
-                               .negative_ttl = config.negative_cache_ttl});
+  article::ArticleLogic logic(
+      store, cache, {.cache_ttl = config.cache_ttl, .negative_ttl = config.negative_cache_ttl});
   article::OutboxRelay relay(database.primary(), redis, metrics.registry());
   task::Periodic scheduler("scheduler", [&] {
     if (absl::StatusOr<int> published = logic.PublishDue(); !published.ok()) {

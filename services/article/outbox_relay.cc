@@ -60,6 +60,8 @@ std::chrono::milliseconds OutboxRelay::Tick() {
   absl::StatusOr<int> relayed = RelayOnce();
   if (!relayed.ok()) {
     metrics_->failures.Increment();
+    metrics_->lag.Set(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_success_).count());
     ++consecutive_failures_;
     if (consecutive_failures_ == 1 || consecutive_failures_ % 50 == 0) {
       log::Warning("outbox relay failed; will retry",
@@ -69,6 +71,7 @@ std::chrono::milliseconds OutboxRelay::Tick() {
                     std::chrono::milliseconds(2000));
   }
   consecutive_failures_ = 0;
+  last_success_ = std::chrono::steady_clock::now();
   // A full batch means more is waiting: go again at once.
   return *relayed == kBatch ? std::chrono::milliseconds(0) : kIdleDelay;
 }
@@ -98,9 +101,8 @@ absl::StatusOr<int> OutboxRelay::RelayOnce() {
         if (!keys.empty()) {
           if (absl::Status s = redis_.Del(keys); !s.ok()) return s;
         }
-        absl::StatusOr<cache::Reply> added =
-            redis_.Command({"XADD", kEventStream, "MAXLEN", "~", kStreamMaxLength, "*", "event",
-                            payload});
+        absl::StatusOr<cache::Reply> added = redis_.Command(
+            {"XADD", kEventStream, "MAXLEN", "~", kStreamMaxLength, "*", "event", payload});
         if (!added.ok()) return added.status();
       }
       ids.push_back(row[0].as<int64_t>());
@@ -110,8 +112,7 @@ absl::StatusOr<int> OutboxRelay::RelayOnce() {
                absl::StrJoin(ids, ",") + "}'::bigint[])");
     }
     if (std::chrono::steady_clock::now() >= next_prune_) {
-      tx.exec0(
-          "DELETE FROM article_outbox WHERE relayed_at < now() - interval '1 day'");
+      tx.exec0("DELETE FROM article_outbox WHERE relayed_at < now() - interval '1 day'");
       next_prune_ = std::chrono::steady_clock::now() + std::chrono::minutes(10);
     }
     relayed = static_cast<int>(ids.size());

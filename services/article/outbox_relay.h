@@ -46,6 +46,8 @@ class OutboxRelay {
   std::unique_ptr<Metrics> metrics_;
   int consecutive_failures_ = 0;
   std::chrono::steady_clock::time_point next_prune_{};
+  // While passes fail, lag is reported as the time since the last good one.
+  std::chrono::steady_clock::time_point last_success_ = std::chrono::steady_clock::now();
   task::Periodic task_;
 };
 

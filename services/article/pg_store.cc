@@ -154,10 +154,12 @@ absl::Status CheckSection(pqxx::transaction_base& tx, const std::string& section
 // taken, an editor's choice is refused and a derived one gets the id added.
 absl::StatusOr<std::string> PickSlug(pqxx::transaction_base& tx, int64_t id,
                                      const std::string& wanted, bool chosen_by_editor) {
-  pqxx::result owner = tx.exec_params("SELECT article_id FROM article_slugs WHERE slug = $1", wanted);
+  pqxx::result owner =
+      tx.exec_params("SELECT article_id FROM article_slugs WHERE slug = $1", wanted);
   if (owner.empty() || owner[0][0].as<int64_t>() == id) return wanted;
   if (chosen_by_editor) {
-    return absl::AlreadyExistsError(absl::StrCat("slug \"", wanted, "\" is already used by article ",
+    return absl::AlreadyExistsError(absl::StrCat("slug \"", wanted,
+                                                 "\" is already used by article ",
                                                  owner[0][0].as<int64_t>(), "; choose another"));
   }
   return absl::StrCat(wanted, "-", id);
@@ -185,12 +187,12 @@ int64_t ResolveTag(pqxx::transaction_base& tx, const TagInput& tag) {
     tag_id = tx.exec_params1("INSERT INTO tags (slug, name) VALUES ($1, $2) RETURNING id", slug,
                              tag.name)[0]
                  .as<int64_t>();
-    tx.exec_params0("INSERT INTO tag_keys (identity_key, tag_id) VALUES ($1, $2)",
-                    tag.identity_key, tag_id);
+    tx.exec_params0("INSERT INTO tag_keys (identity_key, tag_id) VALUES ($1, $2)", tag.identity_key,
+                    tag_id);
   }
   tx.exec_params0(
-      "INSERT INTO tag_spellings (tag_id, spelling) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-      tag_id, tag.name);
+      "INSERT INTO tag_spellings (tag_id, spelling) VALUES ($1, $2) ON CONFLICT DO NOTHING", tag_id,
+      tag.name);
   return tag_id;
 }
 
@@ -256,9 +258,7 @@ pb::ArticleEvent::Kind EventKindForStatus(pb::ArticleStatus status) {
   }
 }
 
-std::string IdArray(const std::vector<int64_t>& ids) {
-  return "{" + absl::StrJoin(ids, ",") + "}";
-}
+std::string IdArray(const std::vector<int64_t>& ids) { return "{" + absl::StrJoin(ids, ",") + "}"; }
 
 std::string LikePrefix(const std::string& prefix) {
   std::string escaped;
@@ -324,8 +324,8 @@ absl::StatusOr<pb::Article> PgArticleStore::GetBySlug(const std::string& slug) {
   absl::StatusOr<pb::Article> result;
   absl::Status status = database_.reader().Read("article_by_slug", [&](pqxx::work& tx) {
     pqxx::result rows = tx.exec_prepared("article_by_slug", slug);
-    result = rows.empty() ? absl::StatusOr<pb::Article>(absl::NotFoundError(
-                                "no article has the slug \"" + slug + "\""))
+    result = rows.empty() ? absl::StatusOr<pb::Article>(
+                                absl::NotFoundError("no article has the slug \"" + slug + "\""))
                           : RowToArticle(rows[0]);
     return absl::OkStatus();
   });
@@ -333,8 +333,7 @@ absl::StatusOr<pb::Article> PgArticleStore::GetBySlug(const std::string& slug) {
   return result;
 }
 
-absl::StatusOr<std::vector<pb::Article>> PgArticleStore::GetByIds(
-    const std::vector<int64_t>& ids) {
+absl::StatusOr<std::vector<pb::Article>> PgArticleStore::GetByIds(const std::vector<int64_t>& ids) {
   std::vector<pb::Article> articles;
   absl::Status status = database_.reader().Read("articles_by_ids", [&](pqxx::work& tx) {
     for (const pqxx::row& row : tx.exec_prepared("articles_by_ids", IdArray(ids))) {
@@ -369,8 +368,8 @@ absl::StatusOr<ListPage> PgArticleStore::List(const ListFilter& filter) {
       tag_id = tag[0][0].as<int64_t>();
     }
     page.total = tx.exec_params1("SELECT count(*) FROM articles a" + kWhere, filter.status,
-                                 filter.section, tag_id, filter.author,
-                                 filter.published_after_us, filter.published_before_us)[0]
+                                 filter.section, tag_id, filter.author, filter.published_after_us,
+                                 filter.published_before_us)[0]
                      .as<int64_t>();
     int64_t after_sort = filter.after ? filter.after->sort_at_us : 0;
     int64_t after_id = filter.after ? filter.after->id : 0;
@@ -441,8 +440,8 @@ absl::StatusOr<WriteResult> PgArticleStore::Update(int64_t id, const ArticleInpu
     if (locked.empty()) return absl::NotFoundError(absl::StrCat("article ", id, " does not exist"));
     int64_t version = locked[0][0].as<int64_t>();
     if (version != expected_version) {
-      return absl::AbortedError(absl::StrCat("article ", id, " is at version ", version,
-                                             ", not ", expected_version,
+      return absl::AbortedError(absl::StrCat("article ", id, " is at version ", version, ", not ",
+                                             expected_version,
                                              ": reload it and apply your change again"));
     }
     if (locked[0][1].as<std::string>() == "taken_down") {
@@ -701,15 +700,14 @@ absl::StatusOr<TagPage> PgArticleStore::ListTags(const std::string& key_prefix, 
 absl::StatusOr<pb::Tag> PgArticleStore::GetTag(const std::string& slug, const std::string& key) {
   absl::StatusOr<pb::Tag> tag;
   absl::Status status = database_.reader().Read("get_tag", [&](pqxx::work& tx) {
-    pqxx::result rows = tx.exec_params(
-        std::string("SELECT ") + kTagColumns +
-            " FROM tags t WHERE t.slug = $1 OR t.id ="
-            " (SELECT tag_id FROM tag_keys WHERE identity_key = $2)"
-            " ORDER BY t.slug = $1 DESC LIMIT 1",
-        slug, key);
-    tag = rows.empty() ? absl::StatusOr<pb::Tag>(
-                             absl::NotFoundError("tag \"" + slug + "\" does not exist"))
-                       : RowToTag(rows[0]);
+    pqxx::result rows = tx.exec_params(std::string("SELECT ") + kTagColumns +
+                                           " FROM tags t WHERE t.slug = $1 OR t.id ="
+                                           " (SELECT tag_id FROM tag_keys WHERE identity_key = $2)"
+                                           " ORDER BY t.slug = $1 DESC LIMIT 1",
+                                       slug, key);
+    tag = rows.empty()
+              ? absl::StatusOr<pb::Tag>(absl::NotFoundError("tag \"" + slug + "\" does not exist"))
+              : RowToTag(rows[0]);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -756,9 +754,8 @@ absl::StatusOr<MergeResult> PgArticleStore::MergeTags(const TagInput& source,
       if (!article.ok()) return article.status();
       result.events.push_back(AppendEvent(tx, pb::ArticleEvent::KIND_UPDATED, *article));
     }
-    pqxx::result tag = tx.exec_params(std::string("SELECT ") + kTagColumns +
-                                          " FROM tags t WHERE t.id = $1",
-                                      *target_id);
+    pqxx::result tag = tx.exec_params(
+        std::string("SELECT ") + kTagColumns + " FROM tags t WHERE t.id = $1", *target_id);
     result.tag = RowToTag(tag[0]);
     result.articles_moved = static_cast<int64_t>(moved.size());
     pb::ArticleEvent merged;

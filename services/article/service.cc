@@ -88,8 +88,8 @@ grpc::Status ArticleService::UpdateArticle(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status ArticleService::Transition(grpc::ServerContext* context,
-                                        const TransitionInput& input, pb::Article* article) {
+grpc::Status ArticleService::Transition(grpc::ServerContext* context, const TransitionInput& input,
+                                        pb::Article* article) {
   if (absl::Status s = tokens_.Require(*context, Role::kEditor); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<pb::Article> result = logic_.Transition(input);
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -101,19 +101,17 @@ grpc::Status ArticleService::Transition(grpc::ServerContext* context,
 grpc::Status ArticleService::PublishArticle(grpc::ServerContext* context,
                                             const pb::PublishArticleRequest* request,
                                             pb::PublishArticleResponse* response) {
-  TransitionInput input{request->id(), Transition::kPublish,
-                        request->has_publish_at()
-                            ? TimeUtil::TimestampToMicroseconds(request->publish_at())
-                            : 0,
-                        request->expected_version(), ""};
+  TransitionInput input{
+      request->id(), Transition::kPublish,
+      request->has_publish_at() ? TimeUtil::TimestampToMicroseconds(request->publish_at()) : 0,
+      request->expected_version(), ""};
   return Transition(context, input, response->mutable_article());
 }
 
 grpc::Status ArticleService::UnpublishArticle(grpc::ServerContext* context,
                                               const pb::UnpublishArticleRequest* request,
                                               pb::UnpublishArticleResponse* response) {
-  TransitionInput input{request->id(), Transition::kUnpublish, 0, request->expected_version(),
-                        ""};
+  TransitionInput input{request->id(), Transition::kUnpublish, 0, request->expected_version(), ""};
   return Transition(context, input, response->mutable_article());
 }
 
@@ -124,9 +122,9 @@ grpc::Status ArticleService::TakedownArticle(grpc::ServerContext* context,
   return Transition(context, input, response->mutable_article());
 }
 
-grpc::Status ArticleService::ImportArticles(
-    grpc::ServerContext* context, grpc::ServerReader<pb::ImportArticlesRequest>* reader,
-    pb::ImportArticlesResponse* response) {
+grpc::Status ArticleService::ImportArticles(grpc::ServerContext* context,
+                                            grpc::ServerReader<pb::ImportArticlesRequest>* reader,
+                                            pb::ImportArticlesResponse* response) {
   if (absl::Status s = tokens_.Require(*context, Role::kEditor); !s.ok()) return ToGrpcStatus(s);
   pb::ImportArticlesRequest item;
   for (int index = 0; reader->Read(&item); ++index) {

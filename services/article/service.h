@@ -24,11 +24,9 @@ class ArticleService final : public pb::ArticleService::Service {
                                 pb::BatchGetArticlesResponse* response) override;
   grpc::Status ListArticles(grpc::ServerContext* context, const pb::ListArticlesRequest* request,
                             pb::ListArticlesResponse* response) override;
-  grpc::Status CreateArticle(grpc::ServerContext* context,
-                             const pb::CreateArticleRequest* request,
+  grpc::Status CreateArticle(grpc::ServerContext* context, const pb::CreateArticleRequest* request,
                              pb::CreateArticleResponse* response) override;
-  grpc::Status UpdateArticle(grpc::ServerContext* context,
-                             const pb::UpdateArticleRequest* request,
+  grpc::Status UpdateArticle(grpc::ServerContext* context, const pb::UpdateArticleRequest* request,
                              pb::UpdateArticleResponse* response) override;
   grpc::Status PublishArticle(grpc::ServerContext* context,
                               const pb::PublishArticleRequest* request,
@@ -44,8 +42,7 @@ class ArticleService final : public pb::ArticleService::Service {
                               pb::ImportArticlesResponse* response) override;
   grpc::Status ListSections(grpc::ServerContext* context, const pb::ListSectionsRequest* request,
                             pb::ListSectionsResponse* response) override;
-  grpc::Status CreateSection(grpc::ServerContext* context,
-                             const pb::CreateSectionRequest* request,
+  grpc::Status CreateSection(grpc::ServerContext* context, const pb::CreateSectionRequest* request,
                              pb::CreateSectionResponse* response) override;
   grpc::Status ListTags(grpc::ServerContext* context, const pb::ListTagsRequest* request,
                         pb::ListTagsResponse* response) override;

@@ -28,9 +28,10 @@ bool Wants(const std::vector<std::string>& fields, const std::string& field) {
 absl::Status ValidateImage(const std::string& field, const pb::Image& image) {
   if (image.url().empty()) return absl::InvalidArgumentError(absl::StrCat(field, ".url is empty"));
   if (absl::Status s = ValidateLink(absl::StrCat(field, ".url"), image.url()); !s.ok()) return s;
-  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"caption", &image.caption()},
-                                    {"alt", &image.alt()},
-                                    {"credit", &image.credit()}}) {
+  for (const auto& [name, value] :
+       {std::pair<const char*, const std::string*>{"caption", &image.caption()},
+        {"alt", &image.alt()},
+        {"credit", &image.credit()}}) {
     if (absl::Status s = ValidateText(absl::StrCat(field, ".", name), *value, 500, false);
         !s.ok()) {
       return s;
@@ -73,8 +74,8 @@ absl::Status ValidateLink(const std::string& field, const std::string& url) {
   }
   bool absolute = (absl::StartsWithIgnoreCase(url, "https://") && url.size() > 8) ||
                   (absl::StartsWithIgnoreCase(url, "http://") && url.size() > 7);
-  bool site_relative = absl::StartsWith(url, "/") && !absl::StartsWith(url, "//") &&
-                       !absl::StartsWith(url, "/\\");
+  bool site_relative =
+      absl::StartsWith(url, "/") && !absl::StartsWith(url, "//") && !absl::StartsWith(url, "/\\");
   if (!absolute && !site_relative) {
     return absl::InvalidArgumentError(absl::StrCat(
         field, " must start with https://, http:// or a single / (site-relative); got \"",
@@ -109,33 +110,34 @@ absl::Status ValidateBody(const google::protobuf::RepeatedPtrField<pb::Block>& b
         break;
       case pb::Block::kQuote:
         bytes += block.quote().text().size() + block.quote().attribution().size();
-        status = ValidateText(where + ".quote.text", block.quote().text(), Limits::kBodyBytesMax,
-                              true);
+        status =
+            ValidateText(where + ".quote.text", block.quote().text(), Limits::kBodyBytesMax, true);
         if (status.ok()) {
-          status = ValidateText(where + ".quote.attribution", block.quote().attribution(), 300,
-                                false);
+          status =
+              ValidateText(where + ".quote.attribution", block.quote().attribution(), 300, false);
         }
         break;
       case pb::Block::kImage:
         status = ValidateImage(where + ".image", block.image());
         break;
       case pb::Block::KIND_NOT_SET:
-        status = absl::InvalidArgumentError(
-            where + " is empty: set paragraph, heading, quote or image");
+        status =
+            absl::InvalidArgumentError(where + " is empty: set paragraph, heading, quote or image");
         break;
     }
     if (!status.ok()) return status;
   }
   if (bytes > Limits::kBodyBytesMax) {
-    return absl::InvalidArgumentError(absl::StrCat("body text is ", bytes, " bytes; the limit is ",
-                                                   Limits::kBodyBytesMax));
+    return absl::InvalidArgumentError(
+        absl::StrCat("body text is ", bytes, " bytes; the limit is ", Limits::kBodyBytesMax));
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidateArticle(const pb::Article& article, const std::vector<std::string>& fields) {
   absl::Status status;
-  if (Wants(fields, "title")) status = ValidateText("title", article.title(), Limits::kTitleMax, true);
+  if (Wants(fields, "title"))
+    status = ValidateText("title", article.title(), Limits::kTitleMax, true);
   if (status.ok() && Wants(fields, "summary")) {
     status = ValidateText("summary", article.summary(), Limits::kSummaryMax, false);
   }

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <google/protobuf/repeated_field.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <google/protobuf/repeated_field.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -16,14 +16,14 @@
 namespace akhbar::article {
 
 struct Limits {
-  static constexpr std::size_t kTitleMax = 200;      // code points
-  static constexpr std::size_t kSummaryMax = 600;    // code points
-  static constexpr std::size_t kAuthorMax = 120;     // code points
-  static constexpr std::size_t kTagNameMax = 80;     // code points
+  static constexpr std::size_t kTitleMax = 200;    // code points
+  static constexpr std::size_t kSummaryMax = 600;  // code points
+  static constexpr std::size_t kAuthorMax = 120;   // code points
+  static constexpr std::size_t kTagNameMax = 80;   // code points
   static constexpr std::size_t kTagsMax = 20;
   static constexpr std::size_t kBlocksMax = 500;
   static constexpr std::size_t kBodyBytesMax = 200 * 1024;
-  static constexpr std::size_t kUrlMax = 2048;       // bytes
+  static constexpr std::size_t kUrlMax = 2048;        // bytes
   static constexpr std::size_t kExternalIdMax = 200;  // bytes
   static constexpr std::size_t kRequestIdMax = 200;   // bytes
 };

@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <set>
-#include <functional>
 #include <thread>
 
 #include "akhbar/article/v1/article.grpc.pb.h"
@@ -58,7 +58,8 @@ class ArticleServiceTest : public ::testing::Test {
     section.mutable_section()->set_slug("اتحاد-العالم-الاسلامي");
     section.mutable_section()->set_name("اتحاد العالم الإسلامي");
     pb::CreateSectionResponse created;
-    ASSERT_TRUE(Call(&pb::ArticleService::Stub::CreateSection, section, &created, kAdminToken).ok());
+    ASSERT_TRUE(
+        Call(&pb::ArticleService::Stub::CreateSection, section, &created, kAdminToken).ok());
   }
 
   void TearDown() override {
@@ -91,8 +92,7 @@ class ArticleServiceTest : public ::testing::Test {
     return response.article();
   }
 
-  grpc::Status GetById(int64_t id, pb::GetArticleResponse* response,
-                       const char* token = nullptr) {
+  grpc::Status GetById(int64_t id, pb::GetArticleResponse* response, const char* token = nullptr) {
     pb::GetArticleRequest request;
     request.set_id(id);
     return Call(&pb::ArticleService::Stub::GetArticle, request, response, token);
@@ -317,16 +317,16 @@ TEST_F(ArticleServiceTest, WritesNeedAValidTokenOfTheRightRole) {
   pb::CreateArticleResponse response;
   EXPECT_EQ(Call(&pb::ArticleService::Stub::CreateArticle, request, &response).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Call(&pb::ArticleService::Stub::CreateArticle, request, &response, "wrong")
-                .error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      Call(&pb::ArticleService::Stub::CreateArticle, request, &response, "wrong").error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
   pb::CreateSectionRequest section;
   section.mutable_section()->set_slug("رياضة");
   section.mutable_section()->set_name("رياضة");
   pb::CreateSectionResponse created;
-  EXPECT_EQ(Call(&pb::ArticleService::Stub::CreateSection, section, &created, kEditorToken)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Call(&pb::ArticleService::Stub::CreateSection, section, &created, kEditorToken).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(CountAll(), 0);
 }
 
@@ -352,8 +352,7 @@ TEST_F(ArticleServiceTest, InvalidInputGetsAClearErrorAndChangesNothing) {
     grpc::Status status =
         Call(&pb::ArticleService::Stub::CreateArticle, request, &response, kEditorToken);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.expected;
-    EXPECT_NE(status.error_message().find(c.expected), std::string::npos)
-        << status.error_message();
+    EXPECT_NE(status.error_message().find(c.expected), std::string::npos) << status.error_message();
   }
   EXPECT_EQ(CountAll(), 0);
 }
@@ -498,9 +497,7 @@ TEST_F(ArticleServiceTest, PostgresDownServesCachedReadsAndFailsWritesFast) {
   EXPECT_TRUE(recovered.ok()) << recovered.error_message();
 }
 
-TEST_F(ArticleServiceTest, SigtermDrainsAndExitsCleanly) {
-  EXPECT_EQ(service_->Terminate(), 0);
-}
+TEST_F(ArticleServiceTest, SigtermDrainsAndExitsCleanly) { EXPECT_EQ(service_->Terminate(), 0); }
 
 }  // namespace
 }  // namespace akhbar::article

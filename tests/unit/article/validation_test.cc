@@ -79,7 +79,9 @@ INSTANTIATE_TEST_SUITE_P(
                }
              },
              "body text is"}),
-    [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });
+    [](const ::testing::TestParamInfo<Case>& param_info) {
+      return std::string(param_info.param.name);
+    });
 
 TEST(ValidateArticle, ChecksOnlyTheNamedFields) {
   pb::Article article;
@@ -113,8 +115,8 @@ TEST(ValidateLink, AcceptsWebAndSiteRelativeOnly) {
   EXPECT_TRUE(ValidateLink("url", "https://example.com/a").ok());
   EXPECT_TRUE(ValidateLink("url", "http://example.com").ok());
   EXPECT_TRUE(ValidateLink("url", "/news/1").ok());
-  for (const char* bad : {"ftp://x", "data:text/html,x", "javascript:x", "//x", "/\\x",
-                          "https://", "relative/path", "/a b"}) {
+  for (const char* bad : {"ftp://x", "data:text/html,x", "javascript:x", "//x", "/\\x", "https://",
+                          "relative/path", "/a b"}) {
     EXPECT_FALSE(ValidateLink("url", bad).ok()) << bad;
   }
 }
