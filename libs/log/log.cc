@@ -6,6 +6,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "libs/text/utf8.h"
+
 namespace akhbar::log {
 namespace {
 
@@ -40,22 +42,6 @@ std::string Timestamp() {
   return buffer;
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0.
-std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char lead = byte(i);
-  std::size_t length = lead < 0x80           ? 1
-                       : (lead >> 5) == 0x6  ? 2
-                       : (lead >> 4) == 0xE  ? 3
-                       : (lead >> 3) == 0x1E ? 4
-                                             : 0;
-  if (length == 0 || i + length > s.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
 }  // namespace
 
 Field::Field(std::string_view key, std::string_view value) : key_(key), json_(JsonQuote(value)) {}
@@ -88,14 +74,13 @@ std::string JsonQuote(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      std::size_t length = Utf8SequenceLength(text, i);
-      if (length == 0) {
-        out += "\\ufffd";
-        ++i;
+      text::utf8::Decoded decoded = text::utf8::Decode(text, i);
+      if (decoded.valid) {
+        out.append(text.substr(i, decoded.length));
       } else {
-        out.append(text.substr(i, length));
-        i += length;
+        out += "\\ufffd";
       }
+      i += decoded.length;
       continue;
     }
     switch (c) {
