@@ -14,6 +14,8 @@ PG_PORT=${AKHBAR_PG_PORT:-55432}
 REDIS_PORT=${AKHBAR_REDIS_PORT:-56379}
 ARTICLE_PORT=${AKHBAR_ARTICLE_PORT:-50051}
 ARTICLE_METRICS_PORT=${AKHBAR_ARTICLE_METRICS_PORT:-9101}
+TICKER_PORT=${AKHBAR_TICKER_PORT:-50052}
+TICKER_METRICS_PORT=${AKHBAR_TICKER_METRICS_PORT:-9102}
 
 # Development-only tokens, printed below so a newcomer can write at once.
 # A real deployment sets AKHBAR_TOKENS to digests of secrets it keeps elsewhere.
@@ -27,6 +29,7 @@ service_env() {
   export AKHBAR_PG_DSN="host=127.0.0.1 port=$PG_PORT dbname=akhbar user=akhbar connect_timeout=2"
   export AKHBAR_REDIS_ADDR=127.0.0.1:$REDIS_PORT
   export AKHBAR_ARTICLE_PORT=$ARTICLE_PORT AKHBAR_ARTICLE_METRICS_PORT=$ARTICLE_METRICS_PORT
+  export AKHBAR_TICKER_PORT=$TICKER_PORT AKHBAR_TICKER_METRICS_PORT=$TICKER_METRICS_PORT
   export AKHBAR_TOKENS="editor:$(sha256 "$EDITOR_TOKEN"),admin:$(sha256 "$ADMIN_TOKEN")"
 }
 
@@ -53,6 +56,7 @@ wait_for() {  # description command...
 }
 
 ctl() { "$BUILD_DIR/tools/akhbarctl/akhbarctl" --addr "127.0.0.1:$ARTICLE_PORT" "$@"; }
+tickerctl() { "$BUILD_DIR/tools/akhbarctl/akhbarctl" --addr "127.0.0.1:$TICKER_PORT" "$@"; }
 
 load_demo_content() {
   while IFS=$'\t' read -r slug name position; do
@@ -60,6 +64,11 @@ load_demo_content() {
     ctl --token "$ADMIN_TOKEN" section create "$slug" "$name" "$position" >/dev/null 2>&1 || true
   done <"$ROOT/deploy/seed/sections.tsv"
   ctl --token "$EDITOR_TOKEN" import "$ROOT/deploy/seed/articles.jsonl"
+  # Headlines expire hours after loading. Each run pushes those not on the
+  # ticker any more (the same headline twice is refused, and counted as
+  # "already on the ticker"); articleExternalId becomes the article's id.
+  tickerctl --token "$EDITOR_TOKEN" ticker push --from "$ROOT/deploy/seed/ticker.jsonl" \
+    --article-addr "127.0.0.1:$ARTICLE_PORT"
 }
 
 up() {
@@ -70,17 +79,21 @@ up() {
   service_env
   echo "akhbar: starting services"
   start_service article "$BUILD_DIR/services/article/akhbar-article"
+  start_service ticker "$BUILD_DIR/services/ticker/akhbar-ticker"
   wait_for "the article service" ctl sections
+  wait_for "the ticker service" tickerctl ticker list
   echo "akhbar: loading demo content"
   load_demo_content
   cat <<MSG
 
 akhbar is up.
   article gRPC   127.0.0.1:$ARTICLE_PORT   (reflection on: grpcurl -plaintext 127.0.0.1:$ARTICLE_PORT list)
-  metrics        http://127.0.0.1:$ARTICLE_METRICS_PORT/metrics
+  ticker gRPC    127.0.0.1:$TICKER_PORT
+  metrics        http://127.0.0.1:$ARTICLE_METRICS_PORT/metrics   http://127.0.0.1:$TICKER_METRICS_PORT/metrics
   PostgreSQL     psql "host=127.0.0.1 port=$PG_PORT dbname=akhbar user=akhbar"
   Redis          redis-cli -p $REDIS_PORT
   CLI            $BUILD_DIR/tools/akhbarctl/akhbarctl list --section اتحاد-العالم-الاسلامي
+                 $BUILD_DIR/tools/akhbarctl/akhbarctl ticker list --section اقتصاد
   dev tokens     editor: $EDITOR_TOKEN   admin: $ADMIN_TOKEN   (export AKHBAR_TOKEN=… for akhbarctl)
   logs           $LOGS
 MSG

@@ -10,6 +10,7 @@
 namespace akhbar::ctl {
 
 inline constexpr Endpoint kArticleEndpoint{"AKHBAR_ARTICLE_ADDR", "127.0.0.1:50051"};
+inline constexpr Endpoint kTickerEndpoint{"AKHBAR_TICKER_ADDR", "127.0.0.1:50052"};
 
 // get, list, sections, section create, tags, tag, merge-tags, publish,
 // unpublish, takedown (article_commands.cc).
@@ -17,6 +18,9 @@ std::vector<Command> ArticleCommands();
 
 // import (import_command.cc).
 std::vector<Command> ImportCommands();
+
+// ticker list, ticker push, ticker retract (ticker_commands.cc).
+std::vector<Command> TickerCommands();
 
 // hash-token (token_command.cc); needs no server.
 std::vector<Command> TokenCommands();

@@ -18,7 +18,7 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> commands;
-  for (auto group : {ArticleCommands, ImportCommands, TokenCommands}) {
+  for (auto group : {ArticleCommands, ImportCommands, TickerCommands, TokenCommands}) {
     for (Command& command : group()) commands.push_back(std::move(command));
   }
   return commands;
@@ -34,7 +34,8 @@ void PrintHelp(const std::vector<Command>& commands, std::ostream& out) {
   }
   out << "\nglobal flags:\n"
          "  --addr HOST:PORT   server address (default: $AKHBAR_ARTICLE_ADDR or "
-         "127.0.0.1:50051)\n"
+         "127.0.0.1:50051;\n"
+         "                     ticker commands: $AKHBAR_TICKER_ADDR or 127.0.0.1:50052)\n"
          "  --token T          sent as 'authorization: Bearer T' (default: $AKHBAR_TOKEN)\n"
          "  --json             print responses as proto3 JSON\n"
          "  --timeout SECONDS  deadline of each call (default: 10, import: 600)\n"

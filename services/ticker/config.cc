@@ -1,0 +1,22 @@
+#include "services/ticker/config.h"
+
+namespace akhbar::ticker {
+
+TickerConfig LoadTickerConfig() {
+  using std::chrono::milliseconds;
+  config::EnvReader env;
+  TickerConfig config;
+  config.server = config::ReadServerConfig(env, "TICKER", 50052, 9102);
+  config.postgres = config::ReadPostgresConfig(env);
+  config.redis = config::ReadRedisConfig(env);
+  config.tokens = env.String("AKHBAR_TOKENS", "");
+  // From a minute to the seven days an item may live at most.
+  config.default_lifetime =
+      env.Millis("AKHBAR_TICKER_DEFAULT_LIFETIME_MS", milliseconds(6 * 3600 * 1000),
+                 milliseconds(60 * 1000), milliseconds(7LL * 24 * 3600 * 1000));
+  config.migrate = env.Bool("AKHBAR_MIGRATE", true);
+  env.ExitOnErrors("akhbar-ticker");
+  return config;
+}
+
+}  // namespace akhbar::ticker

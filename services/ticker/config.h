@@ -1,0 +1,26 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "libs/config/common.h"
+
+namespace akhbar::ticker {
+
+struct TickerConfig {
+  config::ServerConfig server;  // AKHBAR_TICKER_PORT 50052, AKHBAR_TICKER_METRICS_PORT 9102
+  config::PostgresConfig postgres;
+  config::RedisConfig redis;
+  // AKHBAR_TOKENS: "role:sha256hex,…" (digests, never the tokens themselves).
+  std::string tokens;
+  // AKHBAR_TICKER_DEFAULT_LIFETIME_MS: expires_at = starts_at + this when a
+  // push gives none.
+  std::chrono::milliseconds default_lifetime{};
+  // AKHBAR_MIGRATE: apply pending migrations at start.
+  bool migrate = true;
+};
+
+// Reads the environment; exits with every problem listed when invalid.
+TickerConfig LoadTickerConfig();
+
+}  // namespace akhbar::ticker

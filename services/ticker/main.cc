@@ -1,0 +1,72 @@
+// akhbar-ticker: wiring only. config → pools → store → logic → service → run.
+#include <memory>
+
+#include "libs/cache/redis.h"
+#include "libs/db/migrate.h"
+#include "libs/db/pool.h"
+#include "libs/grpc/server.h"
+#include "libs/log/log.h"
+#include "libs/metrics/metrics.h"
+#include "libs/task/periodic.h"
+#include "services/ticker/config.h"
+#include "services/ticker/pg_store.h"
+#include "services/ticker/redis_notifier.h"
+#include "services/ticker/service.h"
+#include "ticker_migrations.h"
+
+using namespace akhbar;  // main.cc only: every name below is ours or std
+
+int main() {
+  ticker::TickerConfig config = ticker::LoadTickerConfig();
+  log::Init("ticker", config.server.log_level);
+  absl::StatusOr<grpc_util::TokenVerifier> tokens =
+      grpc_util::TokenVerifier::FromSpec(config.tokens);
+  if (!tokens.ok()) {
+    log::Error("AKHBAR_TOKENS is invalid", {{"error", std::string(tokens.status().message())}});
+    return 2;
+  }
+  metrics::Metrics metrics(config.server.listen_host, config.server.metrics_port, "ticker");
+
+  auto pool = [&](const std::string& dsn, const char* name) {
+    db::PoolOptions options{dsn, name, config.postgres.pool_size, std::chrono::milliseconds(2000),
+                            config.postgres.statement_timeout};
+    return std::make_unique<db::Pool>(options, ticker::PgTickerStore::Statements(),
+                                      &metrics.registry());
+  };
+  db::Database database(
+      pool(config.postgres.dsn, "primary"),
+      config.postgres.replica_dsn.empty() ? nullptr : pool(config.postgres.replica_dsn, "replica"));
+  if (config.migrate) {
+    if (absl::Status s =
+            db::ApplyMigrations(database.primary(), "ticker", ticker::TickerMigrations());
+        !s.ok()) {
+      log::Error("migrations failed", {{"error", s.ToString()}});
+      return 1;
+    }
+  }
+  cache::Redis redis({.host = config.redis.host,
+                      .port = config.redis.port,
+                      .pool_size = config.redis.pool_size,
+                      .connect_timeout = config.redis.timeout,
+                      .command_timeout = config.redis.timeout},
+                     &metrics.registry());
+
+  ticker::PgTickerStore store(database);
+  ticker::RedisTickerNotifier notifier(redis);
+  ticker::TickerLogic logic(store, notifier, {.default_lifetime = config.default_lifetime});
+  // Starts and expiries go out within a fraction of a second, from every
+  // replica (the store makes each go out once).
+  task::Periodic announcer("ticker-announce", [&] {
+    if (absl::StatusOr<int> announced = logic.AnnounceDue(); !announced.ok()) {
+      log::Warning("announcing due ticker items failed",
+                   {{"error", announced.status().ToString()}});
+      return std::chrono::milliseconds(1000);
+    }
+    return std::chrono::milliseconds(200);
+  });
+  ticker::TickerService service(logic, *tokens);
+
+  announcer.Start();
+  return grpc_util::RunServer(config.server, {&service}, metrics,
+                              {.on_draining = [&] { announcer.Stop(); }});
+}
