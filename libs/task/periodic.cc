@@ -8,8 +8,8 @@ Periodic::Periodic(std::string name, Work work) : name_(std::move(name)), work_(
 
 Periodic::~Periodic() { Stop(); }
 
-void Periodic::Start() {
-  thread_ = std::thread([this] { Loop(); });
+void Periodic::Start(std::chrono::milliseconds first_delay) {
+  thread_ = std::thread([this, first_delay] { Loop(first_delay); });
   // Named threads make `top -H` and gdb readable at 3 a.m.
   pthread_setname_np(thread_.native_handle(), name_.substr(0, 15).c_str());
 }
@@ -31,13 +31,15 @@ void Periodic::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Periodic::Loop() {
+void Periodic::Loop(std::chrono::milliseconds first_delay) {
+  std::chrono::milliseconds delay = first_delay;
   while (true) {
-    std::chrono::milliseconds delay = work_();
     std::unique_lock lock(mu_);
     wake_.wait_for(lock, delay, [this] { return woken_ || stopping_; });
     if (stopping_) return;
     woken_ = false;
+    lock.unlock();
+    delay = work_();
   }
 }
 

@@ -20,13 +20,14 @@ class Periodic {
   Periodic(const Periodic&) = delete;
   Periodic& operator=(const Periodic&) = delete;
 
-  void Start();
+  // The first run happens after `first_delay` (at once by default).
+  void Start(std::chrono::milliseconds first_delay = std::chrono::milliseconds(0));
   void Wake();
   // Waits for a run in progress to finish; idempotent.
   void Stop();
 
  private:
-  void Loop();
+  void Loop(std::chrono::milliseconds first_delay);
   std::string name_;
   Work work_;
   std::mutex mu_;

@@ -14,6 +14,10 @@ TickerConfig LoadTickerConfig() {
   config.default_lifetime =
       env.Millis("AKHBAR_TICKER_DEFAULT_LIFETIME_MS", milliseconds(6 * 3600 * 1000),
                  milliseconds(60 * 1000), milliseconds(7LL * 24 * 3600 * 1000));
+  config.max_watchers = env.Int("AKHBAR_TICKER_MAX_WATCHERS", 20000, 1, 1000000);
+  config.watcher_buffer = env.Int("AKHBAR_TICKER_WATCHER_BUFFER", 256, 8, 100000);
+  config.heartbeat = env.Millis("AKHBAR_TICKER_HEARTBEAT_MS", milliseconds(15000),
+                                milliseconds(100), milliseconds(300000));
   config.migrate = env.Bool("AKHBAR_MIGRATE", true);
   env.ExitOnErrors("akhbar-ticker");
   return config;

@@ -16,6 +16,11 @@ struct TickerConfig {
   // AKHBAR_TICKER_DEFAULT_LIFETIME_MS: expires_at = starts_at + this when a
   // push gives none.
   std::chrono::milliseconds default_lifetime{};
+  // Watch: streams per process, messages queued per stream before a slow
+  // client is cut off (told where to resume), and the heartbeat period.
+  int max_watchers = 0;
+  int watcher_buffer = 0;
+  std::chrono::milliseconds heartbeat{};
   // AKHBAR_MIGRATE: apply pending migrations at start.
   bool migrate = true;
 };

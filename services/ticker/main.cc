@@ -12,6 +12,7 @@
 #include "services/ticker/pg_store.h"
 #include "services/ticker/redis_notifier.h"
 #include "services/ticker/service.h"
+#include "services/ticker/watch_hub.h"
 #include "ticker_migrations.h"
 
 using namespace akhbar;  // main.cc only: every name below is ours or std
@@ -64,9 +65,30 @@ int main() {
     }
     return std::chrono::milliseconds(200);
   });
-  ticker::TickerService service(logic, *tokens);
+  ticker::WatchHub hub(store,
+                       {.max_watchers = static_cast<std::size_t>(config.max_watchers),
+                        .heartbeat = config.heartbeat},
+                       &metrics.registry());
+  if (absl::Status s = hub.Start(); !s.ok()) {
+    log::Error("cannot load the ticker", {{"error", s.ToString()}});
+    return 1;
+  }
+  // Any replica's commit wakes this one's hub at once; polling covers the rest.
+  cache::Subscriber wakeups({.host = config.redis.host, .port = config.redis.port},
+                            {ticker::kEventsChannel},
+                            [&](std::string_view, std::string_view) { hub.Wake(); },
+                            [&] { hub.Wake(); });
+  ticker::TickerService service(logic, *tokens, hub,
+                                static_cast<std::size_t>(config.watcher_buffer));
 
   announcer.Start();
-  return grpc_util::RunServer(config.server, {&service}, metrics,
-                              {.on_draining = [&] { announcer.Stop(); }});
+  wakeups.Start();
+  int code = grpc_util::RunServer(config.server, {&service}, metrics,
+                                  {.on_draining = [&] {
+                                    announcer.Stop();
+                                    // Watchers reconnect to a replica that stays.
+                                    hub.Stop();
+                                  }});
+  wakeups.Stop();
+  return code;
 }

@@ -1,6 +1,7 @@
 #include "services/ticker/service.h"
 
 #include "libs/grpc/status.h"
+#include "services/ticker/watch_reactor.h"
 
 namespace akhbar::ticker {
 namespace {
@@ -10,8 +11,14 @@ using grpc_util::ToGrpcStatus;
 
 }  // namespace
 
-TickerService::TickerService(TickerLogic& logic, const grpc_util::TokenVerifier& tokens)
-    : logic_(logic), tokens_(tokens) {}
+TickerService::TickerService(TickerLogic& logic, const grpc_util::TokenVerifier& tokens,
+                             WatchHub& hub, std::size_t watcher_buffer)
+    : logic_(logic), tokens_(tokens), hub_(hub), watcher_buffer_(watcher_buffer) {}
+
+grpc::ServerWriteReactor<pb::WatchResponse>* TickerService::Watch(grpc::CallbackServerContext*,
+                                                                  const pb::WatchRequest* request) {
+  return WatchReactor::Create(hub_, *request, watcher_buffer_);
+}
 
 grpc::Status TickerService::ListTickerItems(grpc::ServerContext*,
                                             const pb::ListTickerItemsRequest* request,

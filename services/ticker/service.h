@@ -3,6 +3,7 @@
 #include "akhbar/ticker/v1/ticker.grpc.pb.h"
 #include "libs/grpc/auth.h"
 #include "services/ticker/logic.h"
+#include "services/ticker/watch_hub.h"
 
 namespace akhbar::ticker {
 
@@ -15,13 +16,15 @@ using TickerServiceBase = pb::TickerService::WithCallbackMethod_Watch<pb::Ticker
 // gRPC adapter: proto ⇄ logic, auth, status mapping; no rules of its own.
 // Reads are open; writes need an editor token.
 //
-// Watch is not implemented here: the base answers it with UNIMPLEMENTED. A
-// subclass adds it by overriding
-//   grpc::ServerWriteReactor<pb::WatchResponse>* Watch(grpc::CallbackServerContext*,
-//                                                      const pb::WatchRequest*) override;
+// Watch streams are served by `hub`, each with a queue of `watcher_buffer`
+// messages.
 class TickerService : public TickerServiceBase {
  public:
-  TickerService(TickerLogic& logic, const grpc_util::TokenVerifier& tokens);
+  TickerService(TickerLogic& logic, const grpc_util::TokenVerifier& tokens, WatchHub& hub,
+                std::size_t watcher_buffer);
+
+  grpc::ServerWriteReactor<pb::WatchResponse>* Watch(grpc::CallbackServerContext* context,
+                                                     const pb::WatchRequest* request) override;
 
   grpc::Status ListTickerItems(grpc::ServerContext* context,
                                const pb::ListTickerItemsRequest* request,
@@ -43,6 +46,8 @@ class TickerService : public TickerServiceBase {
  private:
   TickerLogic& logic_;
   const grpc_util::TokenVerifier& tokens_;
+  WatchHub& hub_;
+  std::size_t watcher_buffer_;
 };
 
 }  // namespace akhbar::ticker

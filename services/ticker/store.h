@@ -57,18 +57,25 @@ struct StoredItem {
   bool retracted = false;
 };
 
-class TickerStore {
+// The part of the store that consumers tailing the event log need (the watch
+// hub); kept apart so that they can be tested with a small fake.
+class EventLog {
  public:
-  virtual ~TickerStore() = default;
+  virtual ~EventLog() = default;
+  // Every item on air (all scopes) as the event log describes them: what a
+  // consumer tailing the log from `sequence` starts from.
+  virtual absl::StatusOr<ItemList> LoadOnAir() = 0;
+  // Events with sequence > `after`, in sequence order, at most `limit`.
+  virtual absl::StatusOr<std::vector<StoredEvent>> EventsAfter(uint64_t after, int limit) = 0;
+};
+
+class TickerStore : public EventLog {
+ public:
 
   // Items showing now (starts_at <= now < expires_at, not retracted) for a
   // section: site-wide items and the section's own; for "" only site-wide
   // items. Urgent first, then newest (starts_at descending). At most `limit`.
   virtual absl::StatusOr<ItemList> List(const std::string& section, int limit) = 0;
-
-  // Every item on air (all scopes) as the event log describes them: what a
-  // consumer tailing the log from `sequence` starts from.
-  virtual absl::StatusOr<ItemList> LoadOnAir() = 0;
 
   // NOT_FOUND when absent. Read from the primary (it precedes writes).
   virtual absl::StatusOr<StoredItem> Get(const std::string& id) = 0;
@@ -94,9 +101,6 @@ class TickerStore {
   // Announces starts and expiries that are due (see above) in one transaction,
   // marking them so that each goes out once, whichever replica runs it.
   virtual absl::StatusOr<std::vector<StoredEvent>> AnnounceDue() = 0;
-
-  // Events with sequence > `after`, in sequence order, at most `limit`.
-  virtual absl::StatusOr<std::vector<StoredEvent>> EventsAfter(uint64_t after, int limit) = 0;
 
   // The highest committed sequence number; 0 before the first event.
   virtual absl::StatusOr<uint64_t> LatestSequence() = 0;

@@ -67,7 +67,7 @@ struct WatchHub::Metrics {
   prometheus::Histogram& lag;
 };
 
-WatchHub::WatchHub(EventSource& source, HubOptions options, prometheus::Registry* registry)
+WatchHub::WatchHub(EventLog& source, HubOptions options, prometheus::Registry* registry)
     : source_(source),
       options_(options),
       metrics_(registry ? std::make_unique<Metrics>(*registry) : nullptr),
@@ -80,7 +80,7 @@ WatchHub::WatchHub(EventSource& source, HubOptions options, prometheus::Registry
 WatchHub::~WatchHub() { Stop(); }
 
 absl::Status WatchHub::Start() {
-  absl::StatusOr<ActiveState> state = source_.LoadActive();
+  absl::StatusOr<ItemList> state = source_.LoadOnAir();
   if (!state.ok()) return state.status();
   {
     std::lock_guard lock(mu_);
@@ -91,7 +91,7 @@ absl::Status WatchHub::Start() {
     }
   }
   tailer_.Start();
-  heartbeat_.Start();
+  heartbeat_.Start(options_.heartbeat);
   return absl::OkStatus();
 }
 
@@ -119,7 +119,7 @@ void WatchHub::Stop() {
 }
 
 std::chrono::milliseconds WatchHub::Tail() {
-  absl::StatusOr<std::vector<SequencedEvent>> events = source_.EventsAfter(sequence(), kTailBatch);
+  absl::StatusOr<std::vector<StoredEvent>> events = source_.EventsAfter(sequence(), kTailBatch);
   if (!events.ok()) {
     log::Warning("ticker tail failed; retrying", {{"error", events.status().ToString()}});
     return std::chrono::milliseconds(500);
@@ -129,7 +129,7 @@ std::chrono::milliseconds WatchHub::Tail() {
                                                         : options_.poll;
 }
 
-WatchHub::Change WatchHub::Record(const SequencedEvent& event) {
+WatchHub::Change WatchHub::Record(const StoredEvent& event) {
   Change change;
   change.sequence = event.sequence;
   change.kind = event.event.kind();
@@ -183,11 +183,11 @@ std::shared_ptr<const pb::WatchResponse> WatchHub::SnapshotFor(const std::string
   return message;
 }
 
-void WatchHub::Apply(const std::vector<SequencedEvent>& events) {
+void WatchHub::Apply(const std::vector<StoredEvent>& events) {
   if (events.empty()) return;
   int64_t now_us = TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime());
   std::lock_guard lock(mu_);
-  for (const SequencedEvent& event : events) {
+  for (const StoredEvent& event : events) {
     if (event.sequence <= sequence_) continue;  // already applied
     Change change = Record(event);
     for (const auto& [section, sinks] : watchers_) {

@@ -15,34 +15,13 @@
 #include "absl/status/statusor.h"
 #include "akhbar/ticker/v1/ticker.pb.h"
 #include "libs/task/periodic.h"
+#include "services/ticker/store.h"
 
 namespace prometheus {
 class Registry;
 }
 
 namespace akhbar::ticker {
-
-namespace pb = ::akhbar::ticker::v1;
-
-struct SequencedEvent {
-  uint64_t sequence = 0;
-  pb::TickerEvent event;
-  int64_t created_at_us = 0;  // when the change committed, for the fan-out lag metric
-};
-
-struct ActiveState {
-  std::vector<pb::TickerItem> items;  // every scope; announced, not expired, not retracted
-  uint64_t sequence = 0;              // the last event these items reflect
-};
-
-// Where the hub's truth comes from: PostgreSQL in production, a fake in tests.
-class EventSource {
- public:
-  virtual ~EventSource() = default;
-  virtual absl::StatusOr<ActiveState> LoadActive() = 0;
-  // Events with sequence > `after`, in sequence order, at most `limit`.
-  virtual absl::StatusOr<std::vector<SequencedEvent>> EventsAfter(uint64_t after, int limit) = 0;
-};
 
 // One watcher as the hub sees it. Offer never blocks: a watcher whose buffer
 // is full ends its own stream (telling the client where to resume) rather
@@ -70,7 +49,7 @@ struct HubOptions {
 // watchers of that section, so thousands of watchers cost little.
 class WatchHub {
  public:
-  WatchHub(EventSource& source, HubOptions options, prometheus::Registry* registry = nullptr);
+  WatchHub(EventLog& source, HubOptions options, prometheus::Registry* registry = nullptr);
   ~WatchHub();
 
   // Loads the active items and starts tailing and heartbeats.
@@ -88,7 +67,7 @@ class WatchHub {
   void Unsubscribe(const std::shared_ptr<WatchSink>& sink);
 
   // Applies events in sequence order; the tailer's work, public for tests.
-  void Apply(const std::vector<SequencedEvent>& events);
+  void Apply(const std::vector<StoredEvent>& events);
   void SendHeartbeat();
 
   uint64_t sequence() const;
@@ -109,9 +88,9 @@ class WatchHub {
   static std::shared_ptr<const pb::WatchResponse> MessageFor(const Change& change,
                                                              const std::string& section);
   std::shared_ptr<const pb::WatchResponse> SnapshotFor(const std::string& section) const;
-  Change Record(const SequencedEvent& event);
+  Change Record(const StoredEvent& event);
 
-  EventSource& source_;
+  EventLog& source_;
   const HubOptions options_;
   std::unique_ptr<Metrics> metrics_;
 

@@ -18,20 +18,20 @@ pb::TickerItem Item(const std::string& id, pb::Priority priority,
   return item;
 }
 
-SequencedEvent Event(uint64_t sequence, pb::TickerEvent::Kind kind, pb::TickerItem item) {
-  SequencedEvent event;
+StoredEvent Event(uint64_t sequence, pb::TickerEvent::Kind kind, pb::TickerItem item) {
+  StoredEvent event;
   event.sequence = sequence;
   event.event.set_kind(kind);
   *event.event.mutable_item() = std::move(item);
   return event;
 }
 
-class FakeSource : public EventSource {
+class FakeSource : public EventLog {
  public:
-  ActiveState state;
-  absl::StatusOr<ActiveState> LoadActive() override { return state; }
-  absl::StatusOr<std::vector<SequencedEvent>> EventsAfter(uint64_t, int) override {
-    return std::vector<SequencedEvent>{};
+  ItemList state;
+  absl::StatusOr<ItemList> LoadOnAir() override { return state; }
+  absl::StatusOr<std::vector<StoredEvent>> EventsAfter(uint64_t, int) override {
+    return std::vector<StoredEvent>{};
   }
 };
 
@@ -60,6 +60,7 @@ class WatchHubTest : public ::testing::Test {
     HubOptions options;
     options.history = 3;
     options.max_watchers = 3;
+    options.heartbeat = std::chrono::hours(1);  // the test sends its own
     hub_ = std::make_unique<WatchHub>(source_, options);
     ASSERT_TRUE(hub_->Start().ok());
   }
