@@ -74,17 +74,15 @@ int main() {
     return 1;
   }
   // Any replica's commit wakes this one's hub at once; polling covers the rest.
-  cache::Subscriber wakeups({.host = config.redis.host, .port = config.redis.port},
-                            {ticker::kEventsChannel},
-                            [&](std::string_view, std::string_view) { hub.Wake(); },
-                            [&] { hub.Wake(); });
+  cache::Subscriber wakeups(
+      {.host = config.redis.host, .port = config.redis.port}, {ticker::kEventsChannel},
+      [&](std::string_view, std::string_view) { hub.Wake(); }, [&] { hub.Wake(); });
   ticker::TickerService service(logic, *tokens, hub,
                                 static_cast<std::size_t>(config.watcher_buffer));
 
   announcer.Start();
   wakeups.Start();
-  int code = grpc_util::RunServer(config.server, {&service}, metrics,
-                                  {.on_draining = [&] {
+  int code = grpc_util::RunServer(config.server, {&service}, metrics, {.on_draining = [&] {
                                     announcer.Stop();
                                     // Watchers reconnect to a replica that stays.
                                     hub.Stop();

@@ -71,7 +71,6 @@ class EventLog {
 
 class TickerStore : public EventLog {
  public:
-
   // Items showing now (starts_at <= now < expires_at, not retracted) for a
   // section: site-wide items and the section's own; for "" only site-wide
   // items. Urgent first, then newest (starts_at descending). At most `limit`.

@@ -58,9 +58,9 @@ struct WatchHub::Metrics {
                 .Name("akhbar_ticker_fanout_lag_seconds")
                 .Help("From an event's commit to its hand-off to this process's watchers")
                 .Register(registry)
-                .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01,
-                                                                 0.025, 0.05, 0.1, 0.25, 0.5,
-                                                                 1, 2.5, 5})) {}
+                .Add({},
+                     prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                             0.05, 0.1, 0.25, 0.5, 1, 2.5, 5})) {}
   prometheus::Gauge& watchers;
   prometheus::Counter& rejected;
   prometheus::Counter& events;
@@ -179,7 +179,9 @@ std::shared_ptr<const pb::WatchResponse> WatchHub::SnapshotFor(const std::string
             [](const pb::TickerItem* a, const pb::TickerItem* b) { return ShownBefore(*a, *b); });
   auto message = std::make_shared<pb::WatchResponse>();
   message->set_sequence(sequence_);
-  for (const pb::TickerItem* item : visible) *message->mutable_snapshot()->add_items() = *item;
+  // Set even when empty: "nothing on air" is a snapshot too.
+  pb::Snapshot* snapshot = message->mutable_snapshot();
+  for (const pb::TickerItem* item : visible) *snapshot->add_items() = *item;
   return message;
 }
 
@@ -198,8 +200,8 @@ void WatchHub::Apply(const std::vector<StoredEvent>& events) {
     if (metrics_) {
       metrics_->events.Increment();
       if (event.created_at_us > 0) {
-        metrics_->lag.Observe(static_cast<double>(std::max<int64_t>(0, now_us - event.created_at_us)) /
-                              1e6);
+        metrics_->lag.Observe(
+            static_cast<double>(std::max<int64_t>(0, now_us - event.created_at_us)) / 1e6);
       }
     }
   }

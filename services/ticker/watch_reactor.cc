@@ -132,8 +132,8 @@ class WatchReactor::Sink : public WatchSink {
 WatchReactor* WatchReactor::Create(WatchHub& hub, const pb::WatchRequest& request,
                                    std::size_t max_queued) {
   auto* reactor = new WatchReactor(hub, max_queued);
-  absl::Status subscribed = hub.Subscribe(reactor->sink_, request.section(),
-                                          request.after_sequence());
+  absl::Status subscribed =
+      hub.Subscribe(reactor->sink_, request.section(), request.after_sequence());
   if (!subscribed.ok()) reactor->sink_->End(subscribed);
   return reactor;
 }

@@ -26,9 +26,8 @@ TEST(EnvReader, UsesDefaultsWhenUnset) {
 }
 
 TEST(EnvReader, CollectsEveryProblemWithTheVariableName) {
-  std::map<std::string, std::string> values = {{"AKHBAR_PORT", "99999"},
-                                               {"AKHBAR_FLAG", "maybe"},
-                                               {"AKHBAR_MS", "-1"}};
+  std::map<std::string, std::string> values = {
+      {"AKHBAR_PORT", "99999"}, {"AKHBAR_FLAG", "maybe"}, {"AKHBAR_MS", "-1"}};
   EnvReader env = ReaderOf(values);
   env.Int("AKHBAR_PORT", 1, 1, 65535);
   env.Bool("AKHBAR_FLAG", false);

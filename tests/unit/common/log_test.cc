@@ -11,7 +11,9 @@ TEST(JsonQuote, EscapesWhatJsonRequires) {
 
 TEST(JsonQuote, KeepsArabicAndReplacesInvalidBytes) {
   EXPECT_EQ(JsonQuote("عاجل"), "\"عاجل\"");
-  EXPECT_EQ(JsonQuote("a\xff" "b"), "\"a\\ufffdb\"");
+  EXPECT_EQ(JsonQuote("a\xff"
+                      "b"),
+            "\"a\\ufffdb\"");
   EXPECT_EQ(JsonQuote("\xd8"), "\"\\ufffd\"");  // truncated sequence
 }
 

@@ -88,10 +88,21 @@ TEST_F(WatchHubTest, SnapshotShowsWhatTheSectionSeesUrgentFirst) {
   EXPECT_EQ(sport->messages[0].snapshot().items_size(), 3);
 }
 
+TEST_F(WatchHubTest, AnEmptyTickerStillGivesASnapshot) {
+  auto economy = Watch("اقتصاد");
+  hub_->Apply({Event(11, pb::TickerEvent::KIND_EXPIRED, Item("urgent-site", pb::PRIORITY_URGENT)),
+               Event(12, pb::TickerEvent::KIND_EXPIRED, Item("normal-site", pb::PRIORITY_NORMAL))});
+  auto later = Watch("اقتصاد");
+  ASSERT_EQ(later->messages.size(), 1u);
+  EXPECT_TRUE(later->messages[0].has_snapshot());
+  EXPECT_EQ(later->messages[0].snapshot().items_size(), 0);
+}
+
 TEST_F(WatchHubTest, EventsReachOnlyTheSectionsThatSeeThem) {
   auto home = Watch("");
   auto sport = Watch("رياضة");
-  hub_->Apply({Event(11, pb::TickerEvent::KIND_ADDED, Item("goal", pb::PRIORITY_URGENT, {"رياضة"}))});
+  hub_->Apply(
+      {Event(11, pb::TickerEvent::KIND_ADDED, Item("goal", pb::PRIORITY_URGENT, {"رياضة"}))});
   EXPECT_EQ(home->messages.size(), 1u);
   ASSERT_EQ(sport->messages.size(), 2u);
   EXPECT_EQ(sport->messages[1].sequence(), 11u);
@@ -101,7 +112,8 @@ TEST_F(WatchHubTest, EventsReachOnlyTheSectionsThatSeeThem) {
 TEST_F(WatchHubTest, AnItemMovedOutOfASectionIsRemovedThere) {
   auto sport = Watch("رياضة");
   auto economy = Watch("اقتصاد");
-  hub_->Apply({Event(11, pb::TickerEvent::KIND_UPDATED, Item("sport", pb::PRIORITY_IMPORTANT, {"اقتصاد"}))});
+  hub_->Apply({Event(11, pb::TickerEvent::KIND_UPDATED,
+                     Item("sport", pb::PRIORITY_IMPORTANT, {"اقتصاد"}))});
   ASSERT_EQ(sport->messages.size(), 2u);
   EXPECT_EQ(sport->messages[1].event().kind(), pb::TickerEvent::KIND_REMOVED);
   ASSERT_EQ(economy->messages.size(), 2u);
@@ -124,7 +136,8 @@ TEST_F(WatchHubTest, ResumingGetsExactlyTheMissedEvents) {
 
 TEST_F(WatchHubTest, ResumingFromBeyondTheHistoryGetsASnapshot) {
   for (uint64_t s = 11; s <= 15; ++s) {
-    hub_->Apply({Event(s, pb::TickerEvent::KIND_ADDED, Item("x" + std::to_string(s), pb::PRIORITY_NORMAL))});
+    hub_->Apply({Event(s, pb::TickerEvent::KIND_ADDED,
+                       Item("x" + std::to_string(s), pb::PRIORITY_NORMAL))});
   }
   auto old = Watch("", 10);  // history keeps 13..15 only
   ASSERT_EQ(old->messages.size(), 1u);
