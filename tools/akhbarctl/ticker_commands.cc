@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -356,6 +357,59 @@ int RunRetract(const Invocation& invocation) {
   return kExitOk;
 }
 
+const char* KindName(pb::TickerEvent::Kind kind) {
+  switch (kind) {
+    case pb::TickerEvent::KIND_ADDED:
+      return "ADDED";
+    case pb::TickerEvent::KIND_UPDATED:
+      return "UPDATED";
+    case pb::TickerEvent::KIND_REMOVED:
+      return "REMOVED";
+    case pb::TickerEvent::KIND_EXPIRED:
+      return "EXPIRED";
+    default:
+      return "?";
+  }
+}
+
+// Follows the stream until interrupted, reconnecting from the last sequence
+// seen when the server ends it (a restart, or this client fell behind), as
+// every Watch client should.
+int RunWatch(const Invocation& invocation) {
+  std::unique_ptr<Stub> stub = TickerStub(invocation);
+  uint64_t last_sequence = 0;
+  while (true) {
+    pb::WatchRequest request;
+    request.set_section(invocation.args.Get("section"));
+    request.set_after_sequence(last_sequence);
+    grpc::ClientContext context;  // no deadline: a watch lasts
+    std::unique_ptr<grpc::ClientReader<pb::WatchResponse>> reader = stub->Watch(&context, request);
+    pb::WatchResponse message;
+    while (reader->Read(&message)) {
+      last_sequence = std::max<uint64_t>(last_sequence, message.sequence());
+      if (invocation.global.json) {
+        PrintJson(message, std::cout);
+      } else if (message.has_snapshot()) {
+        std::cout << "snapshot at sequence " << message.sequence() << ":\n";
+        for (const pb::TickerItem& item : message.snapshot().items()) {
+          PrintItemLine(item, std::cout);
+        }
+      } else if (message.has_event()) {
+        std::cout << message.sequence() << " " << KindName(message.event().kind()) << " ";
+        PrintItemLine(message.event().item(), std::cout);
+      }
+      std::cout.flush();
+    }
+    grpc::Status status = reader->Finish();
+    bool resumable = status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+                     status.error_code() == grpc::StatusCode::UNAVAILABLE;
+    if (!resumable) return RpcFailed(status);
+    std::cerr << "akhbarctl: stream ended (" << status.error_message()
+              << "); resuming after sequence " << last_sequence << "\n";
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
+
 }  // namespace
 
 std::vector<Command> TickerCommands() {
@@ -387,6 +441,12 @@ std::vector<Command> TickerCommands() {
        .max_args = 1,
        .endpoint = endpoint,
        .run = RunRetract},
+      {.name = "ticker watch",
+       .usage = "[--section S]",
+       .summary = "follow the ticker live (snapshot, then events); resumes by itself",
+       .flags = {"section"},
+       .endpoint = endpoint,
+       .run = RunWatch},
   };
 }
 
