@@ -2,9 +2,10 @@
 #include <memory>
 
 #include "article_migrations.h"
+#include "libs/cache/from_config.h"
 #include "libs/cache/redis.h"
 #include "libs/db/migrate.h"
-#include "libs/db/pool.h"
+#include "libs/db/open.h"
 #include "libs/grpc/server.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
@@ -28,35 +29,23 @@ int main() {
   }
   metrics::Metrics metrics(config.server.listen_host, config.server.metrics_port, "article");
 
-  auto pool = [&](const std::string& dsn, const char* name) {
-    db::PoolOptions options{dsn, name, config.postgres.pool_size, std::chrono::milliseconds(2000),
-                            config.postgres.statement_timeout};
-    return std::make_unique<db::Pool>(options, article::PgArticleStore::Statements(),
-                                      &metrics.registry());
-  };
-  db::Database database(
-      pool(config.postgres.dsn, "primary"),
-      config.postgres.replica_dsn.empty() ? nullptr : pool(config.postgres.replica_dsn, "replica"));
+  std::unique_ptr<db::Database> database =
+      db::OpenDatabase(config.postgres, article::PgArticleStore::Statements(), &metrics.registry());
   if (config.migrate) {
     if (absl::Status s =
-            db::ApplyMigrations(database.primary(), "article", article::ArticleMigrations());
+            db::ApplyMigrations(database->primary(), "article", article::ArticleMigrations());
         !s.ok()) {
       log::Error("migrations failed", {{"error", s.ToString()}});
       return 1;
     }
   }
-  cache::Redis redis({.host = config.redis.host,
-                      .port = config.redis.port,
-                      .pool_size = config.redis.pool_size,
-                      .connect_timeout = config.redis.timeout,
-                      .command_timeout = config.redis.timeout},
-                     &metrics.registry());
+  cache::Redis redis(cache::RedisOptionsFrom(config.redis), &metrics.registry());
 
-  article::PgArticleStore store(database);
+  article::PgArticleStore store(*database);
   article::RedisArticleCache cache(redis);
   article::ArticleLogic logic(
       store, cache, {.cache_ttl = config.cache_ttl, .negative_ttl = config.negative_cache_ttl});
-  article::OutboxRelay relay(database.primary(), redis, metrics.registry());
+  article::OutboxRelay relay(database->primary(), redis, metrics.registry());
   task::Periodic scheduler("scheduler", [&] {
     if (absl::StatusOr<int> published = logic.PublishDue(); !published.ok()) {
       log::Warning("scheduled publishing failed", {{"error", published.status().ToString()}});

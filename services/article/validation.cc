@@ -6,16 +6,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/text/arabic.h"
+#include "libs/validate/fields.h"
 
 namespace akhbar::article {
 namespace {
-
-bool HasControlCharacter(const std::string& value) {
-  for (unsigned char c : value) {
-    if (c < 0x20 || c == 0x7F) return true;
-  }
-  return false;
-}
 
 bool Wants(const std::vector<std::string>& fields, const std::string& field) {
   if (fields.empty()) return true;
@@ -44,44 +38,11 @@ absl::Status ValidateImage(const std::string& field, const pb::Image& image) {
 
 absl::Status ValidateText(const std::string& field, const std::string& value, std::size_t max,
                           bool required) {
-  if (!text::IsValidUtf8(value)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is not valid UTF-8"));
-  }
-  if (HasControlCharacter(value)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " contains control characters (line breaks, tabs or similar)"));
-  }
-  if (required && absl::StripAsciiWhitespace(value).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  }
-  if (std::size_t length = text::CodePointCount(value); length > max) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is ", length, " characters long; the limit is ", max));
-  }
-  return absl::OkStatus();
+  return validate::Text(field, value, max, required);
 }
 
 absl::Status ValidateLink(const std::string& field, const std::string& url) {
-  if (url.size() > Limits::kUrlMax) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is longer than ", Limits::kUrlMax, " bytes"));
-  }
-  bool has_space_or_control = false;
-  for (unsigned char c : url) has_space_or_control |= (c <= 0x20 || c == 0x7F);
-  if (!text::IsValidUtf8(url) || has_space_or_control) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " must be a URL without spaces or control characters"));
-  }
-  bool absolute = (absl::StartsWithIgnoreCase(url, "https://") && url.size() > 8) ||
-                  (absl::StartsWithIgnoreCase(url, "http://") && url.size() > 7);
-  bool site_relative =
-      absl::StartsWith(url, "/") && !absl::StartsWith(url, "//") && !absl::StartsWith(url, "/\\");
-  if (!absolute && !site_relative) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " must start with https://, http:// or a single / (site-relative); got \"",
-        url.substr(0, 40), "\""));
-  }
-  return absl::OkStatus();
+  return validate::Url(field, url, Limits::kUrlMax);
 }
 
 absl::Status ValidateBody(const google::protobuf::RepeatedPtrField<pb::Block>& body) {

@@ -1,9 +1,10 @@
 // akhbar-ticker: wiring only. config → pools → store → logic → service → run.
 #include <memory>
 
+#include "libs/cache/from_config.h"
 #include "libs/cache/redis.h"
 #include "libs/db/migrate.h"
-#include "libs/db/pool.h"
+#include "libs/db/open.h"
 #include "libs/grpc/server.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
@@ -28,31 +29,19 @@ int main() {
   }
   metrics::Metrics metrics(config.server.listen_host, config.server.metrics_port, "ticker");
 
-  auto pool = [&](const std::string& dsn, const char* name) {
-    db::PoolOptions options{dsn, name, config.postgres.pool_size, std::chrono::milliseconds(2000),
-                            config.postgres.statement_timeout};
-    return std::make_unique<db::Pool>(options, ticker::PgTickerStore::Statements(),
-                                      &metrics.registry());
-  };
-  db::Database database(
-      pool(config.postgres.dsn, "primary"),
-      config.postgres.replica_dsn.empty() ? nullptr : pool(config.postgres.replica_dsn, "replica"));
+  std::unique_ptr<db::Database> database =
+      db::OpenDatabase(config.postgres, ticker::PgTickerStore::Statements(), &metrics.registry());
   if (config.migrate) {
     if (absl::Status s =
-            db::ApplyMigrations(database.primary(), "ticker", ticker::TickerMigrations());
+            db::ApplyMigrations(database->primary(), "ticker", ticker::TickerMigrations());
         !s.ok()) {
       log::Error("migrations failed", {{"error", s.ToString()}});
       return 1;
     }
   }
-  cache::Redis redis({.host = config.redis.host,
-                      .port = config.redis.port,
-                      .pool_size = config.redis.pool_size,
-                      .connect_timeout = config.redis.timeout,
-                      .command_timeout = config.redis.timeout},
-                     &metrics.registry());
+  cache::Redis redis(cache::RedisOptionsFrom(config.redis), &metrics.registry());
 
-  ticker::PgTickerStore store(database);
+  ticker::PgTickerStore store(*database);
   ticker::RedisTickerNotifier notifier(redis);
   ticker::TickerLogic logic(store, notifier, {.default_lifetime = config.default_lifetime});
   // Starts and expiries go out within a fraction of a second, from every
@@ -75,7 +64,7 @@ int main() {
   }
   // Any replica's commit wakes this one's hub at once; polling covers the rest.
   cache::Subscriber wakeups(
-      {.host = config.redis.host, .port = config.redis.port}, {ticker::kEventsChannel},
+      cache::RedisOptionsFrom(config.redis), {ticker::kEventsChannel},
       [&](std::string_view, std::string_view) { hub.Wake(); }, [&] { hub.Wake(); });
   ticker::TickerService service(logic, *tokens, hub,
                                 static_cast<std::size_t>(config.watcher_buffer));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/text/arabic.h"
 #include "libs/text/utf8.h"
+#include "libs/validate/fields.h"
 
 namespace akhbar::ticker {
 namespace {
@@ -16,46 +17,11 @@ constexpr int64_t kMinSeconds = -62135596800;
 constexpr int64_t kMaxSeconds = 253402300799;
 constexpr int64_t kMicrosPerHour = int64_t{3600} * 1000000;
 
-// C0 and C1 controls and the Unicode line and paragraph separators: a
-// headline is one line.
-bool HasControlCharacter(const std::string& value) {
-  for (std::size_t pos = 0; pos < value.size();) {
-    text::utf8::Decoded decoded = text::utf8::Decode(value, pos);
-    pos += decoded.length;
-    char32_t c = decoded.code_point;
-    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) return true;
-  }
-  return false;
-}
-
-std::string Excerpt(const std::string& value) {
-  // Cut on a code point boundary so the message stays valid UTF-8.
-  std::size_t end = 0;
-  for (std::size_t count = 0; end < value.size() && count < 40; ++count) {
-    end += text::utf8::Decode(value, end).length;
-  }
-  return value.substr(0, end) + (end < value.size() ? "…" : "");
-}
-
 }  // namespace
 
 absl::Status ValidateText(const std::string& field, const std::string& value, std::size_t max,
                           bool required) {
-  if (!text::IsValidUtf8(value)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is not valid UTF-8"));
-  }
-  if (HasControlCharacter(value)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " contains control characters (line breaks, tabs or similar)"));
-  }
-  if (required && absl::StripAsciiWhitespace(value).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  }
-  if (std::size_t length = text::CodePointCount(value); length > max) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is ", length, " characters long; the limit is ", max));
-  }
-  return absl::OkStatus();
+  return validate::Text(field, value, max, required);
 }
 
 absl::Status ValidateLink(const pb::TickerItem& item) {
@@ -71,32 +37,8 @@ absl::Status ValidateLink(const pb::TickerItem& item) {
     case pb::TickerItem::kUrl:
       break;
   }
-  const std::string& url = item.url();
-  if (url.empty()) return absl::OkStatus();  // an empty url is no link
-  if (url.size() > Limits::kUrlMax) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("url is longer than ", Limits::kUrlMax, " bytes"));
-  }
-  bool has_space_or_control = false;
-  for (unsigned char c : url) has_space_or_control |= (c <= 0x20 || c == 0x7F);
-  if (!text::IsValidUtf8(url) || has_space_or_control) {
-    return absl::InvalidArgumentError(
-        "url must be a URL without spaces or control characters (percent-encode them)");
-  }
-  auto has_host_after = [&](std::size_t scheme_length) {
-    return url.size() > scheme_length && url[scheme_length] != '/' && url[scheme_length] != '\\';
-  };
-  bool absolute = (absl::StartsWithIgnoreCase(url, "https://") && has_host_after(8)) ||
-                  (absl::StartsWithIgnoreCase(url, "http://") && has_host_after(7));
-  bool site_relative =
-      absl::StartsWith(url, "/") && !absl::StartsWith(url, "//") && !absl::StartsWith(url, "/\\");
-  if (!absolute && !site_relative) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "url \"", Excerpt(url),
-        "\" is not allowed: a link must start with https://, http:// (and a host) or a single / "
-        "(a path on this site); other schemes such as javascript:, data: or ftp: are refused"));
-  }
-  return absl::OkStatus();
+  if (item.url().empty()) return absl::OkStatus();  // an empty url is no link
+  return validate::Url("url", item.url(), Limits::kUrlMax);
 }
 
 absl::Status ValidatePriority(int priority) {
@@ -134,7 +76,7 @@ absl::StatusOr<std::vector<std::string>> NormalizeSections(
     std::string slug = NormalizeSection(section);
     if (!text::IsValidSlug(slug)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          field, " \"", Excerpt(section),
+          field, " \"", validate::Excerpt(section),
           "\" is not a section slug: use the section's slug, lower-case Arabic or Latin words "
           "and digits joined by single hyphens"));
     }

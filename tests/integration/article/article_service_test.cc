@@ -337,7 +337,7 @@ TEST_F(ArticleServiceTest, InvalidInputGetsAClearErrorAndChangesNothing) {
   };
   std::vector<Case> cases = {
       {[](pb::Article* a) { a->mutable_image()->set_url("javascript:alert(1)"); },
-       "image.url must start with"},
+       "a link must start with"},
       {[](pb::Article* a) { a->set_title(std::string(201, 'x')); }, "the limit is 200"},
       {[](pb::Article* a) { a->set_section("لا-يوجد"); }, "does not exist"},
       {[](pb::Article* a) { a->set_slug("a/../b"); }, "slug"},

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -121,8 +122,7 @@ class TickerWatchTest : public ::testing::Test {
       ASSERT_TRUE(replicas_.back()->Start());
     }
     for (int i = 0; i < 2; ++i) {
-      ASSERT_TRUE(replicas_[i]->WaitServing(addresses_[i], seconds(30)))
-          << replicas_[i]->LogTail();
+      ASSERT_TRUE(replicas_[i]->WaitServing(addresses_[i], seconds(30))) << replicas_[i]->LogTail();
       channels_.push_back(grpc::CreateChannel(addresses_[i], grpc::InsecureChannelCredentials()));
     }
   }
@@ -180,10 +180,18 @@ TEST_F(TickerWatchTest, ReconnectingWithASequenceGetsExactlyWhatWasMissed) {
   uint64_t last_seen = 0;
   pb::TickerItem first = Push(0, "الخبر الأول");
   {
+    // Replica 1 may take a moment to tail the push: wait until this watcher
+    // has seen the first item, in its snapshot or as an event.
     Watcher watcher(channels_[1], 0);
-    ASSERT_TRUE(watcher.WaitFor([&](const auto& m) { return !m.empty(); }));
-    last_seen = watcher.Messages()[0].sequence();
-    ASSERT_EQ(watcher.Messages()[0].snapshot().items_size(), 1);
+    ASSERT_TRUE(watcher.WaitFor([&](const auto& m) {
+      for (const auto& x : m) {
+        for (const auto& item : x.snapshot().items()) {
+          if (item.id() == first.id()) return true;
+        }
+      }
+      return HasEventFor(m, first.id(), pb::TickerEvent::KIND_ADDED);
+    }));
+    for (const auto& x : watcher.Messages()) last_seen = std::max(last_seen, x.sequence());
   }
   pb::TickerItem second = Push(0, "الخبر الثاني");
   Retract(0, first.id());
@@ -239,9 +247,9 @@ TEST_F(TickerWatchTest, AStalledWatcherIsCutOffWithoutDelayingOthers) {
   for (int i = 0; i < 250; ++i) long_text += "خ";
   std::vector<std::string> ids;
   for (int i = 0; i < 250; ++i) ids.push_back(Push(1, std::to_string(i) + long_text).id());
-  EXPECT_TRUE(healthy.WaitFor(
-      [&](const auto& m) { return HasEventFor(m, ids.back(), pb::TickerEvent::KIND_ADDED); }))
-      << "a stalled watcher held up a healthy one";
+  EXPECT_TRUE(healthy.WaitFor([&](const auto& m) {
+    return HasEventFor(m, ids.back(), pb::TickerEvent::KIND_ADDED);
+  })) << "a stalled watcher held up a healthy one";
 
   // Now drain the stalled stream: it ends telling the client where to resume.
   pb::WatchResponse message;
