@@ -9,6 +9,8 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "libs/text/arabic.h"
+#include "tools/akhbarctl/json_fields.h"
 
 namespace akhbar::ctl {
 namespace {
@@ -23,35 +25,12 @@ constexpr std::array<std::string_view, 11> kLineFields = {
 constexpr std::array<std::string_view, 4> kImageFields = {"url", "caption", "alt", "credit"};
 
 // Every problem on a line is reported at once, so one round of fixing is enough.
-using Problems = std::vector<std::string>;
-
-// Built by appending: GCC 12 at -O2 reports a false -Wrestrict for
-// `"\"" + std::string(text) + "\""`.
-std::string Quote(std::string_view text) {
-  std::string quoted;
-  quoted.reserve(text.size() + 2);
-  quoted.push_back('"');
-  quoted.append(text);
-  quoted.push_back('"');
-  return quoted;
-}
-
-std::string_view TypeName(const Value& value) {
-  switch (value.kind_case()) {
-    case Value::kNumberValue:
-      return "a number";
-    case Value::kStringValue:
-      return "a string";
-    case Value::kBoolValue:
-      return "a boolean";
-    case Value::kStructValue:
-      return "an object";
-    case Value::kListValue:
-      return "an array";
-    default:
-      return "null";
-  }
-}
+using json::Find;
+using json::JoinProblems;
+using json::Problems;
+using json::Quote;
+using json::ReadString;
+using json::TypeName;
 
 bool IsAsciiSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -108,27 +87,6 @@ void CheckKnownFields(const Struct& object, const std::array<std::string_view, N
       message += " (did you mean " + Quote(std::string(where) + std::string(best)) + "?)";
     problems->push_back(std::move(message));
   }
-}
-
-// The field's value, or null when it is absent or JSON null.
-const Value* Find(const Struct& object, const std::string& name) {
-  auto it = object.fields().find(name);
-  if (it == object.fields().end() || it->second.kind_case() == Value::kNullValue) return nullptr;
-  return &it->second;
-}
-
-// Copies a string field into *out; false (with a problem unless absent) otherwise.
-bool ReadString(const Struct& object, const std::string& name, std::string_view where,
-                std::string* out, Problems* problems) {
-  const Value* value = Find(object, name);
-  if (value == nullptr) return false;
-  if (value->kind_case() != Value::kStringValue) {
-    problems->push_back(Quote(std::string(where) + name) + " must be a string, not " +
-                        std::string(TypeName(*value)));
-    return false;
-  }
-  *out = value->string_value();
-  return true;
 }
 
 void AddParagraph(std::string_view text, pb::ImportArticlesRequest* request) {
@@ -235,54 +193,6 @@ void ReadImage(const Struct& object, pb::ImportArticlesRequest* request, Problem
   if (Trim(out->url()).empty()) problems->push_back("\"image.url\" is required");
 }
 
-// Protobuf strings must be UTF-8; one bad byte would make the server reject
-// the whole stream, so such a line is stopped here instead.
-bool IsValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    std::uint32_t code_point = 0;
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    } else if ((byte & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = byte & 0x1F;
-    } else if ((byte & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = byte & 0x0F;
-    } else if ((byte & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = byte & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < kMinimum[length] || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
-std::string JoinProblems(const Problems& problems) {
-  std::string joined;
-  for (const std::string& problem : problems) {
-    if (!joined.empty()) joined += "; ";
-    joined += problem;
-  }
-  return joined;
-}
-
 // Protobuf's parser messages may continue with the input and a caret under
 // the bad column; on one line of a report only the first line reads well.
 std::string FirstLine(std::string_view text) {
@@ -299,7 +209,9 @@ bool IsBlankLine(std::string_view line) { return Trim(line).empty(); }
 
 ParsedImportLine ParseImportLine(std::string_view line) {
   ParsedImportLine parsed;
-  if (!IsValidUtf8(line)) {
+  // Protobuf strings must be UTF-8; one bad byte would make the server reject
+  // the whole stream, so such a line is stopped here instead.
+  if (!text::IsValidUtf8(std::string_view(line.data(), line.size()))) {
     parsed.status = absl::InvalidArgumentError("the line is not valid UTF-8");
     return parsed;
   }

@@ -8,6 +8,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "tools/akhbarctl/json_fields.h"
 
 namespace akhbar::ctl {
 namespace {
@@ -24,33 +25,14 @@ constexpr std::array<std::string_view, 11> kLineFields = {
 // Longer than any item may live (7 days), so the server explains the limit.
 constexpr double kMaxMinutes = 60.0 * 24 * 365;
 
-using Problems = std::vector<std::string>;
-
-std::string Quote(std::string_view text) {
-  std::string quoted;
-  quoted.reserve(text.size() + 2);
-  quoted.push_back('"');
-  quoted.append(text);
-  quoted.push_back('"');
-  return quoted;
-}
-
-const Value* Find(const Struct& object, const std::string& name) {
-  auto it = object.fields().find(name);
-  if (it == object.fields().end() || it->second.kind_case() == Value::kNullValue) return nullptr;
-  return &it->second;
-}
+using json::Find;
+using json::JoinProblems;
+using json::Problems;
+using json::Quote;
 
 bool ReadString(const Struct& object, const std::string& name, std::string* out,
                 Problems* problems) {
-  const Value* value = Find(object, name);
-  if (value == nullptr) return false;
-  if (value->kind_case() != Value::kStringValue) {
-    problems->push_back(Quote(name) + " must be a string");
-    return false;
-  }
-  *out = value->string_value();
-  return true;
+  return json::ReadString(object, name, "", out, problems);
 }
 
 // A whole number within [min, max].
@@ -81,15 +63,6 @@ bool ReadTime(const Struct& object, const std::string& name, Set set, Problems* 
   }
   set(time);
   return true;
-}
-
-std::string JoinProblems(const Problems& problems) {
-  std::string joined;
-  for (const std::string& problem : problems) {
-    if (!joined.empty()) joined += "; ";
-    joined += problem;
-  }
-  return joined;
 }
 
 }  // namespace
