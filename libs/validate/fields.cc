@@ -30,7 +30,6 @@ std::string Excerpt(const std::string& value) {
   return value.substr(0, end) + (end < value.size() ? "…" : "");
 }
 
-
 absl::Status Text(const std::string& field, const std::string& value, std::size_t max,
                   bool required) {
   if (!text::IsValidUtf8(value)) {
@@ -52,8 +51,7 @@ absl::Status Text(const std::string& field, const std::string& value, std::size_
 
 absl::Status Url(const std::string& field, const std::string& url, std::size_t max_bytes) {
   if (url.size() > max_bytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is longer than ", max_bytes, " bytes"));
+    return absl::InvalidArgumentError(absl::StrCat(field, " is longer than ", max_bytes, " bytes"));
   }
   bool has_space_or_control = false;
   for (unsigned char c : url) has_space_or_control |= (c <= 0x20 || c == 0x7F);
