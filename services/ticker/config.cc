@@ -18,6 +18,9 @@ TickerConfig LoadTickerConfig() {
   config.watcher_buffer = env.Int("AKHBAR_TICKER_WATCHER_BUFFER", 256, 8, 100000);
   config.heartbeat = env.Millis("AKHBAR_TICKER_HEARTBEAT_MS", milliseconds(15000),
                                 milliseconds(100), milliseconds(300000));
+  config.event_retention =
+      env.Millis("AKHBAR_TICKER_EVENT_RETENTION_MS", milliseconds(24 * 3600 * 1000),
+                 milliseconds(60 * 1000), milliseconds(90LL * 24 * 3600 * 1000));
   config.migrate = env.Bool("AKHBAR_MIGRATE", true);
   env.ExitOnErrors("akhbar-ticker");
   return config;

@@ -21,6 +21,9 @@ struct TickerConfig {
   int max_watchers = 0;
   int watcher_buffer = 0;
   std::chrono::milliseconds heartbeat{};
+  // AKHBAR_TICKER_EVENT_RETENTION_MS: how long the event log keeps events
+  // for replicas catching up (a replica that slept longer reloads on start).
+  std::chrono::milliseconds event_retention{};
   // AKHBAR_MIGRATE: apply pending migrations at start.
   bool migrate = true;
 };

@@ -69,10 +69,22 @@ int main() {
   ticker::TickerService service(logic, *tokens, hub,
                                 static_cast<std::size_t>(config.watcher_buffer));
 
+  // The event log only has to cover replicas catching up; hourly is plenty.
+  task::Periodic pruner("ticker-prune", [&] {
+    absl::StatusOr<int64_t> pruned = store.PruneEvents(config.event_retention);
+    if (!pruned.ok()) {
+      log::Warning("pruning ticker events failed", {{"error", pruned.status().ToString()}});
+    } else if (*pruned > 0) {
+      log::Info("pruned ticker events", {{"deleted", std::to_string(*pruned)}});
+    }
+    return std::chrono::milliseconds(3600 * 1000);
+  });
   announcer.Start();
+  pruner.Start(std::chrono::milliseconds(60 * 1000));
   wakeups.Start();
   int code = grpc_util::RunServer(config.server, {&service}, metrics, {.on_draining = [&] {
                                     announcer.Stop();
+                                    pruner.Stop();
                                     // Watchers reconnect to a replica that stays.
                                     hub.Stop();
                                   }});

@@ -128,6 +128,9 @@ std::vector<db::Statement> PgTickerStore::Statements() {
       {"ticker_events_after",
        "SELECT seq, kind, encode(payload, 'hex'), ticker_epoch_us(created_at) FROM ticker_events"
        " WHERE seq > $1 ORDER BY seq LIMIT $2"},
+      {"ticker_prune_events",
+       "DELETE FROM ticker_events WHERE created_at < now() - make_interval(secs => $1::bigint / "
+       "1000.0) AND seq < (SELECT max(seq) FROM ticker_events)"},
   };
 }
 
@@ -398,6 +401,17 @@ absl::StatusOr<std::vector<StoredEvent>> PgTickerStore::EventsAfter(uint64_t aft
   });
   if (!status.ok()) return status;
   return events;
+}
+
+absl::StatusOr<int64_t> PgTickerStore::PruneEvents(std::chrono::milliseconds keep) {
+  int64_t deleted = 0;
+  absl::Status status = database_.primary().Transact("ticker_prune_events", [&](pqxx::work& tx) {
+    deleted = tx.exec_prepared("ticker_prune_events", static_cast<int64_t>(keep.count()))
+                  .affected_rows();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return deleted;
 }
 
 absl::StatusOr<uint64_t> PgTickerStore::LatestSequence() {

@@ -32,6 +32,7 @@ class PgTickerStore : public TickerStore {
   absl::StatusOr<std::vector<StoredEvent>> AnnounceDue() override;
   absl::StatusOr<std::vector<StoredEvent>> EventsAfter(uint64_t after, int limit) override;
   absl::StatusOr<uint64_t> LatestSequence() override;
+  absl::StatusOr<int64_t> PruneEvents(std::chrono::milliseconds keep) override;
 
  private:
   db::Database& database_;

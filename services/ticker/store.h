@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -103,6 +104,11 @@ class TickerStore : public EventLog {
 
   // The highest committed sequence number; 0 before the first event.
   virtual absl::StatusOr<uint64_t> LatestSequence() = 0;
+
+  // Deletes events older than `keep`, except the latest one (which carries
+  // the sequence number); returns how many went. Watchers resume from a
+  // replica's memory, so the log only needs to cover replicas catching up.
+  virtual absl::StatusOr<int64_t> PruneEvents(std::chrono::milliseconds keep) = 0;
 };
 
 // Tells every replica (this one included) that events up to `sequence` have

@@ -71,7 +71,14 @@ bool ServiceProcess::Running() {
 
 bool ServiceProcess::WaitServing(const std::string& address, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  // Retry the connection every few tens of milliseconds: the default backoff
+  // (a second and growing) would make every test wait for a server that is
+  // long up.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
+  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
   auto stub = grpc::health::v1::Health::NewStub(channel);
   while (std::chrono::steady_clock::now() < deadline) {
     if (!Running()) return false;

@@ -67,6 +67,7 @@ class FakeStore : public TickerStore {
     return std::vector<StoredEvent>{};
   }
   absl::StatusOr<uint64_t> LatestSequence() override { return sequence; }
+  absl::StatusOr<int64_t> PruneEvents(std::chrono::milliseconds) override { return 0; }
 
   struct UpdateCall {
     pb::TickerItem item;
