@@ -48,6 +48,10 @@ function(akhbar_service)
   akhbar_library(NAME ${ARG_NAME}_lib SOURCES ${ARG_SOURCES} DEPS ${ARG_DEPS})
   add_executable(akhbar-${ARG_NAME} main.cc)
   target_link_libraries(akhbar-${ARG_NAME} PRIVATE ${ARG_NAME}_lib akhbar_build_flags)
+  # Sanitizers bring their own allocator.
+  if(NOT AKHBAR_SANITIZE)
+    target_link_libraries(akhbar-${ARG_NAME} PRIVATE PkgConfig::JEMALLOC)
+  endif()
 endfunction()
 
 # akhbar_test(NAME text_test SOURCES a_test.cc DEPS ... [LABELS unit])

@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev grpc-proto
   libpqxx-dev libpq-dev libhiredis-dev prometheus-cpp-dev libboost-dev
-  libstemmer-dev libxapian-dev libssl-dev zlib1g-dev
+  libstemmer-dev libxapian-dev libssl-dev zlib1g-dev libjemalloc-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-contrib redis-server redis-tools
 )
