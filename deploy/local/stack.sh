@@ -16,6 +16,10 @@ ARTICLE_PORT=${AKHBAR_ARTICLE_PORT:-50051}
 ARTICLE_METRICS_PORT=${AKHBAR_ARTICLE_METRICS_PORT:-9101}
 TICKER_PORT=${AKHBAR_TICKER_PORT:-50052}
 TICKER_METRICS_PORT=${AKHBAR_TICKER_METRICS_PORT:-9102}
+RELATED_PORT=${AKHBAR_RELATED_PORT:-50053}
+RELATED_METRICS_PORT=${AKHBAR_RELATED_METRICS_PORT:-9103}
+# AKHBAR_SEED=0 starts an empty site (e.g. to import an evaluation corpus).
+SEED=${AKHBAR_SEED:-1}
 
 # Development-only tokens, printed below so a newcomer can write at once.
 # A real deployment sets AKHBAR_TOKENS to digests of secrets it keeps elsewhere.
@@ -30,6 +34,7 @@ service_env() {
   export AKHBAR_REDIS_ADDR=127.0.0.1:$REDIS_PORT
   export AKHBAR_ARTICLE_PORT=$ARTICLE_PORT AKHBAR_ARTICLE_METRICS_PORT=$ARTICLE_METRICS_PORT
   export AKHBAR_TICKER_PORT=$TICKER_PORT AKHBAR_TICKER_METRICS_PORT=$TICKER_METRICS_PORT
+  export AKHBAR_RELATED_PORT=$RELATED_PORT AKHBAR_RELATED_METRICS_PORT=$RELATED_METRICS_PORT
   export AKHBAR_TOKENS="editor:$(sha256 "$EDITOR_TOKEN"),admin:$(sha256 "$ADMIN_TOKEN")"
 }
 
@@ -57,6 +62,7 @@ wait_for() {  # description command...
 
 ctl() { "$BUILD_DIR/tools/akhbarctl/akhbarctl" --addr "127.0.0.1:$ARTICLE_PORT" "$@"; }
 tickerctl() { "$BUILD_DIR/tools/akhbarctl/akhbarctl" --addr "127.0.0.1:$TICKER_PORT" "$@"; }
+relatedctl() { "$BUILD_DIR/tools/akhbarctl/akhbarctl" --addr "127.0.0.1:$RELATED_PORT" "$@"; }
 
 load_demo_content() {
   while IFS=$'\t' read -r slug name position; do
@@ -80,20 +86,29 @@ up() {
   echo "akhbar: starting services"
   start_service article "$BUILD_DIR/services/article/akhbar-article"
   start_service ticker "$BUILD_DIR/services/ticker/akhbar-ticker"
+  # The related service indexes what the article service has published, so
+  # it starts once migrations have run there.
   wait_for "the article service" ctl sections
+  start_service related "$BUILD_DIR/services/related/akhbar-related"
   wait_for "the ticker service" tickerctl ticker list
-  echo "akhbar: loading demo content"
-  load_demo_content
+  wait_for "the related service" relatedctl health
+  if [ "$SEED" = 1 ]; then
+    echo "akhbar: loading demo content"
+    load_demo_content
+  fi
   cat <<MSG
 
 akhbar is up.
   article gRPC   127.0.0.1:$ARTICLE_PORT   (reflection on: grpcurl -plaintext 127.0.0.1:$ARTICLE_PORT list)
   ticker gRPC    127.0.0.1:$TICKER_PORT
+  related gRPC   127.0.0.1:$RELATED_PORT
   metrics        http://127.0.0.1:$ARTICLE_METRICS_PORT/metrics   http://127.0.0.1:$TICKER_METRICS_PORT/metrics
+                 http://127.0.0.1:$RELATED_METRICS_PORT/metrics
   PostgreSQL     psql "host=127.0.0.1 port=$PG_PORT dbname=akhbar user=akhbar"
   Redis          redis-cli -p $REDIS_PORT
   CLI            $BUILD_DIR/tools/akhbarctl/akhbarctl list --section اتحاد-العالم-الاسلامي
                  $BUILD_DIR/tools/akhbarctl/akhbarctl ticker list --section اقتصاد
+                 $BUILD_DIR/tools/akhbarctl/akhbarctl related 1
   dev tokens     editor: $EDITOR_TOKEN   admin: $ADMIN_TOKEN   (export AKHBAR_TOKEN=… for akhbarctl)
   logs           $LOGS
 MSG

@@ -2,7 +2,10 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <system_error>
+
+#include "absl/strings/str_cat.h"
 
 namespace akhbar::config {
 namespace {
@@ -46,6 +49,19 @@ int EnvReader::Int(const char* name, int fallback, int min, int max) {
     return fallback;
   }
   return static_cast<int>(parsed);
+}
+
+double EnvReader::Double(const char* name, double fallback, double min, double max) {
+  const char* value = Raw(name);
+  if (value == nullptr) return fallback;
+  double parsed = 0;
+  auto [end, error] = std::from_chars(value, value + std::strlen(value), parsed);
+  if (error != std::errc() || *end != '\0' || !(parsed >= min && parsed <= max)) {
+    AddError(std::string(name) + "=\"" + value + "\" must be a number from " + absl::StrCat(min) +
+             " to " + absl::StrCat(max));
+    return fallback;
+  }
+  return parsed;
 }
 
 bool EnvReader::Bool(const char* name, bool fallback) {

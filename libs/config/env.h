@@ -21,6 +21,7 @@ class EnvReader {
   std::string Secret(const char* name);
   int Int(const char* name, int fallback, int min, int max);
   bool Bool(const char* name, bool fallback);
+  double Double(const char* name, double fallback, double min, double max);
   std::chrono::milliseconds Millis(const char* name, std::chrono::milliseconds fallback,
                                    std::chrono::milliseconds min, std::chrono::milliseconds max);
 

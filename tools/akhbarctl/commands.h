@@ -11,6 +11,7 @@ namespace akhbar::ctl {
 
 inline constexpr Endpoint kArticleEndpoint{"AKHBAR_ARTICLE_ADDR", "127.0.0.1:50051"};
 inline constexpr Endpoint kTickerEndpoint{"AKHBAR_TICKER_ADDR", "127.0.0.1:50052"};
+inline constexpr Endpoint kRelatedEndpoint{"AKHBAR_RELATED_ADDR", "127.0.0.1:50053"};
 
 // get, list, sections, section create, tags, tag, merge-tags, publish,
 // unpublish, takedown (article_commands.cc).
@@ -21,6 +22,10 @@ std::vector<Command> ImportCommands();
 
 // ticker list, ticker push, ticker retract (ticker_commands.cc).
 std::vector<Command> TickerCommands();
+
+// related, related draft, related suggest-tags, related pin, related opt-out,
+// and health, which asks any server (related_commands.cc).
+std::vector<Command> RelatedCommands();
 
 // hash-token (token_command.cc); needs no server.
 std::vector<Command> TokenCommands();

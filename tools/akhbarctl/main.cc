@@ -18,7 +18,8 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> commands;
-  for (auto group : {ArticleCommands, ImportCommands, TickerCommands, TokenCommands}) {
+  for (auto group :
+       {ArticleCommands, ImportCommands, TickerCommands, RelatedCommands, TokenCommands}) {
     for (Command& command : group()) commands.push_back(std::move(command));
   }
   return commands;
@@ -35,7 +36,8 @@ void PrintHelp(const std::vector<Command>& commands, std::ostream& out) {
   out << "\nglobal flags:\n"
          "  --addr HOST:PORT   server address (default: $AKHBAR_ARTICLE_ADDR or "
          "127.0.0.1:50051;\n"
-         "                     ticker commands: $AKHBAR_TICKER_ADDR or 127.0.0.1:50052)\n"
+         "                     ticker commands: $AKHBAR_TICKER_ADDR or 127.0.0.1:50052;\n"
+         "                     related commands: $AKHBAR_RELATED_ADDR or 127.0.0.1:50053)\n"
          "  --token T          sent as 'authorization: Bearer T' (default: $AKHBAR_TOKEN)\n"
          "  --json             print responses as proto3 JSON\n"
          "  --timeout SECONDS  deadline of each call (default: 10, import: 600)\n"
