@@ -1,5 +1,7 @@
 #include "services/related/cache.h"
 
+#include <random>
+
 #include "absl/strings/str_cat.h"
 #include "libs/cache/redis.h"
 #include "libs/log/log.h"
@@ -31,12 +33,18 @@ return dropped
 
 }  // namespace
 
-std::string RedisRelatedCache::ListKey(int64_t article_id, int limit) {
-  return absl::StrCat("akhbar:related:v1:list:", article_id, ":", limit);
+RedisRelatedCache::RedisRelatedCache(cache::Redis& redis, std::chrono::milliseconds ttl)
+    : redis_(redis),
+      ttl_(ttl),
+      prefix_(absl::StrCat("akhbar:related:v1:", absl::Hex(std::random_device{}()),
+                           absl::Hex(std::random_device{}()), ":")) {}
+
+std::string RedisRelatedCache::ListKey(int64_t article_id, int limit) const {
+  return absl::StrCat(prefix_, "list:", article_id, ":", limit);
 }
 
-std::string RedisRelatedCache::FiledUnderKey(int64_t article_id) {
-  return absl::StrCat("akhbar:related:v1:by:", article_id);
+std::string RedisRelatedCache::FiledUnderKey(int64_t article_id) const {
+  return absl::StrCat(prefix_, "by:", article_id);
 }
 
 std::optional<pb::GetRelatedResponse> RedisRelatedCache::Get(int64_t article_id, int limit) {

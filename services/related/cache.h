@@ -40,26 +40,31 @@ class NoRelatedCache : public RelatedCache {
   bool Invalidate(const std::vector<int64_t>&) override { return true; }
 };
 
-// Keys: akhbar:related:v1:list:<id>:<limit> holds a serialized
-// GetRelatedResponse; akhbar:related:v1:by:<id> is the set of list keys filed
-// under article <id>. A Put and an Invalidate are one Lua script each, so one
-// round trip and atomic on the Redis side.
+// Keys: akhbar:related:v1:<epoch>:list:<id>:<limit> holds a serialized
+// GetRelatedResponse; akhbar:related:v1:<epoch>:by:<id> is the set of list
+// keys filed under article <id>. A Put and an Invalidate are one Lua script
+// each, so one round trip and atomic on the Redis side.
+//
+// The epoch is new with every process: a list cached by an earlier run may
+// predate changes made while no related service was following the events, so
+// a process only trusts the lists it has kept current itself. (Replicas
+// therefore keep separate lists; the old ones expire with their TTL.)
 class RedisRelatedCache : public RelatedCache {
  public:
-  RedisRelatedCache(cache::Redis& redis, std::chrono::milliseconds ttl)
-      : redis_(redis), ttl_(ttl) {}
+  RedisRelatedCache(cache::Redis& redis, std::chrono::milliseconds ttl);
 
   std::optional<pb::GetRelatedResponse> Get(int64_t article_id, int limit) override;
   void Put(int64_t article_id, int limit, const pb::GetRelatedResponse& response,
            const std::vector<int64_t>& members) override;
   bool Invalidate(const std::vector<int64_t>& article_ids) override;
 
-  static std::string ListKey(int64_t article_id, int limit);
-  static std::string FiledUnderKey(int64_t article_id);
+  std::string ListKey(int64_t article_id, int limit) const;
+  std::string FiledUnderKey(int64_t article_id) const;
 
  private:
   cache::Redis& redis_;
   const std::chrono::milliseconds ttl_;
+  const std::string prefix_;  // akhbar:related:v1:<epoch>:
 };
 
 }  // namespace akhbar::related

@@ -235,10 +235,6 @@ absl::StatusOr<pb::SuggestTagsResponse> RelatedLogic::SuggestTags(
 }
 
 absl::Status RelatedLogic::SetPins(int64_t article_id, const std::vector<int64_t>& pinned_ids) {
-  if (!index_.Get(article_id)) {
-    return absl::NotFoundError(
-        absl::StrCat("article ", article_id, " is not published (or does not exist)"));
-  }
   if (pinned_ids.size() > rules_.max_pins) {
     return absl::InvalidArgumentError(
         absl::StrCat("at most ", rules_.max_pins, " pins per article; got ", pinned_ids.size()));
@@ -251,6 +247,12 @@ absl::Status RelatedLogic::SetPins(int64_t article_id, const std::vector<int64_t
     if (!seen.insert(pinned).second) {
       return absl::InvalidArgumentError(absl::StrCat("article ", pinned, " is pinned twice"));
     }
+  }
+  if (!index_.Get(article_id)) {
+    return absl::NotFoundError(
+        absl::StrCat("article ", article_id, " is not published (or does not exist)"));
+  }
+  for (int64_t pinned : pinned_ids) {
     if (!index_.Get(pinned)) {
       return absl::FailedPreconditionError(absl::StrCat(
           "article ", pinned, " cannot be pinned: it is not published (or does not exist)"));
