@@ -14,7 +14,7 @@
 // articles and the scoring that picks the related ones. Pure library: no I/O;
 // the service loads it from PostgreSQL and keeps it current from events.
 //
-// Scoring (details and defaults in SCORING.md):
+// Scoring (details, defaults and how they were chosen: README, "How «موضوعات متعلقة» are scored"):
 //  1. More-like-this query: the query article's terms (title occurrences count
 //     `IndexOptions::title_wdf` times) are ranked by tf-idf, with
 //     tf = 1 + log(wdf) and idf = log(N / df); the top `mlt_terms` terms that
@@ -112,7 +112,7 @@ struct IndexOptions {
   enum class Backend { kInMemory, kGlassTempDir };
   // Each title occurrence of a term counts as this many body occurrences.
   unsigned title_wdf = 2;
-  // kInMemory measured faster to build and query (see SCORING.md);
+  // kInMemory measured faster to build and query (README, related service);
   // kGlassTempDir is a private on-disk database deleted with the index.
   Backend backend = Backend::kInMemory;
   // Threads analysing articles in Build(); 0: one per core.
