@@ -19,6 +19,7 @@
 #include "services/related/logic.h"
 #include "services/related/pg_store.h"
 #include "services/related/service.h"
+#include "services/related/settings_follower.h"
 
 using namespace akhbar;  // main.cc only: every name below is ours or std
 
@@ -69,6 +70,17 @@ int main() {
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
 
+  // Pins and opt-outs made through other replicas.
+  related::SettingsFollower settings_changes(store, keeper, *lists);
+  for (absl::Status s = settings_changes.StartFromNow(); !s.ok();
+       s = settings_changes.StartFromNow()) {
+    log::Warning("cannot read the settings log yet; retrying", {{"error", s.ToString()}});
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  task::Periodic settings_follower("related-settings", [&] {
+    (void)settings_changes.Poll();
+    return std::chrono::milliseconds(500);
+  });
   related::RelatedRules rules;
   rules.threshold = config.threshold;
   related::RelatedLogic logic(index, keeper, store, store, *lists, rules);
@@ -92,9 +104,11 @@ int main() {
     return config.reconcile;
   });
   follower.Start();
+  settings_follower.Start();
   reconciler.Start(config.reconcile);
   int code = grpc_util::RunServer(config.server, {&service}, metrics, {.on_draining = [&] {
                                     follower.Stop();
+                                    settings_follower.Stop();
                                     reconciler.Stop();
                                   }});
   return code;

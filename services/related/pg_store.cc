@@ -62,6 +62,13 @@ std::vector<db::Statement> PgRelatedStore::Statements() {
       {"related_opt_out",
        "INSERT INTO related_opt_outs (article_id) VALUES ($1) ON CONFLICT DO NOTHING"},
       {"related_opt_in", "DELETE FROM related_opt_outs WHERE article_id = $1"},
+      {"related_note_change", "INSERT INTO related_settings_changes (article_id) VALUES ($1)"},
+      // Settings writers take turns, so that change numbers commit in order
+      // and a replica tailing them by number never skips one.
+      {"related_settings_lock", "SELECT pg_advisory_xact_lock(7365747469) "},
+      {"related_changes_after",
+       "SELECT id, article_id FROM related_settings_changes WHERE id > $1 ORDER BY id LIMIT 1000"},
+      {"related_latest_change", "SELECT coalesce(max(id), 0) FROM related_settings_changes"},
   };
 }
 
@@ -136,6 +143,8 @@ absl::Status PgRelatedStore::SetPins(int64_t article_id, const std::vector<int64
     for (std::size_t i = 0; i < pinned_ids.size(); ++i) {
       tx.exec_prepared0("related_add_pin", article_id, static_cast<int>(i), pinned_ids[i]);
     }
+    tx.exec_prepared("related_settings_lock");
+    tx.exec_prepared0("related_note_change", article_id);
     return absl::OkStatus();
   });
 }
@@ -143,8 +152,33 @@ absl::Status PgRelatedStore::SetPins(int64_t article_id, const std::vector<int64
 absl::Status PgRelatedStore::SetOptOut(int64_t article_id, bool opt_out) {
   return database_.primary().Transact("related_set_opt_out", [&](pqxx::work& tx) {
     tx.exec_prepared0(opt_out ? "related_opt_out" : "related_opt_in", article_id);
+    tx.exec_prepared("related_settings_lock");
+    tx.exec_prepared0("related_note_change", article_id);
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<SettingsStore::Changes> PgRelatedStore::ChangesAfter(int64_t after) {
+  Changes changes{.article_ids = {}, .last = after};
+  absl::Status status = database_.primary().Read("related_changes_after", [&](pqxx::work& tx) {
+    for (const pqxx::row& row : tx.exec_prepared("related_changes_after", after)) {
+      changes.last = row[0].as<int64_t>();
+      changes.article_ids.push_back(row[1].as<int64_t>());
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return changes;
+}
+
+absl::StatusOr<int64_t> PgRelatedStore::LatestChange() {
+  int64_t latest = 0;
+  absl::Status status = database_.primary().Read("related_latest_change", [&](pqxx::work& tx) {
+    latest = tx.exec_prepared1("related_latest_change")[0].as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return latest;
 }
 
 }  // namespace akhbar::related

@@ -26,6 +26,8 @@ class PgRelatedStore : public ArticleSource, public SettingsStore {
   absl::StatusOr<EditorialSettings> SettingsFor(int64_t article_id) override;
   absl::Status SetPins(int64_t article_id, const std::vector<int64_t>& pinned_ids) override;
   absl::Status SetOptOut(int64_t article_id, bool opt_out) override;
+  absl::StatusOr<Changes> ChangesAfter(int64_t after) override;
+  absl::StatusOr<int64_t> LatestChange() override;
 
  private:
   db::Database& database_;

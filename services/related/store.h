@@ -53,6 +53,16 @@ class SettingsStore {
   // Replaces the pins of `article_id`.
   virtual absl::Status SetPins(int64_t article_id, const std::vector<int64_t>& pinned_ids) = 0;
   virtual absl::Status SetOptOut(int64_t article_id, bool opt_out) = 0;
+
+  // The articles whose settings changed after change number `after`, with the
+  // number of the last change returned (or `after` when none).
+  struct Changes {
+    std::vector<int64_t> article_ids;
+    int64_t last = 0;
+  };
+  virtual absl::StatusOr<Changes> ChangesAfter(int64_t after) = 0;
+  // The number of the latest change; 0 before the first.
+  virtual absl::StatusOr<int64_t> LatestChange() = 0;
 };
 
 }  // namespace akhbar::related

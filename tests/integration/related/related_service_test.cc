@@ -272,6 +272,44 @@ TEST_F(RelatedServiceTest, PinsComeFirstAndAnOptedOutArticleAppearsNowhere) {
   EXPECT_TRUE(RelatedIds(grain_).empty());  // no automatic list of its own either
 }
 
+TEST_F(RelatedServiceTest, AnOptOutThroughOneReplicaReachesTheOthersCachedLists) {
+  PublishCorpus();
+  const std::string second_address = "127.0.0.1:" + std::to_string(testing::FreePort());
+  std::map<std::string, std::string> env = related_env_;
+  env["AKHBAR_RELATED_PORT"] = second_address.substr(second_address.rfind(':') + 1);
+  env["AKHBAR_RELATED_METRICS_PORT"] = std::to_string(testing::FreePort());
+  testing::ServiceProcess second(AKHBAR_RELATED_BINARY, env, postgres_.dir() + "/related-2.log");
+  ASSERT_TRUE(second.Start());
+  ASSERT_TRUE(second.WaitServing(second_address, seconds(30))) << second.LogTail();
+  auto second_stub = pb::RelatedService::NewStub(
+      grpc::CreateChannel(second_address, grpc::InsecureChannelCredentials()));
+  auto second_shows = [&](int64_t list_of, int64_t article) {
+    pb::GetRelatedRequest request;
+    request.set_article_id(list_of);
+    pb::GetRelatedResponse response;
+    if (!Call(*second_stub, &pb::RelatedService::Stub::GetRelated, request, &response).ok()) {
+      return false;
+    }
+    for (const pb::RelatedArticle& item : response.articles()) {
+      if (item.article_id() == article) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(Within(kFreshness, [&] { return second_shows(wheat_, grain_); }));  // cached there
+
+  pb::SetOptOutRequest opt_out;
+  opt_out.set_article_id(grain_);
+  opt_out.set_opt_out(true);
+  pb::SetOptOutResponse done;
+  ASSERT_TRUE(
+      Call(*related_stub_, &pb::RelatedService::Stub::SetOptOut, opt_out, &done, kEditorToken)
+          .ok());
+  std::optional<milliseconds> took =
+      Within(seconds(5), [&] { return !second_shows(wheat_, grain_); });
+  ASSERT_TRUE(took.has_value());
+  EXPECT_LE(*took, kFreshness);
+}
+
 TEST_F(RelatedServiceTest, BadRequestsAreRefusedWithClearMessages) {
   PublishCorpus();
   ASSERT_TRUE(Within(kFreshness, [&] { return Shows(wheat_, grain_); }));

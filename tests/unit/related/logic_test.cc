@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "services/related/index_keeper.h"
+#include "services/related/settings_follower.h"
 
 namespace akhbar::related {
 namespace {
@@ -76,16 +77,28 @@ class FakeSettings : public SettingsStore {
   }
   absl::Status SetPins(int64_t article_id, const std::vector<int64_t>& pinned) override {
     pins[article_id] = pinned;
+    log.push_back(article_id);
     return absl::OkStatus();
   }
+  absl::StatusOr<Changes> ChangesAfter(int64_t after) override {
+    Changes changes{.article_ids = {}, .last = after};
+    for (int64_t i = after; i < static_cast<int64_t>(log.size()); ++i) {
+      changes.article_ids.push_back(log[static_cast<std::size_t>(i)]);
+      changes.last = i + 1;
+    }
+    return changes;
+  }
+  absl::StatusOr<int64_t> LatestChange() override { return static_cast<int64_t>(log.size()); }
   absl::Status SetOptOut(int64_t article_id, bool opt_out) override {
     if (opt_out) {
       opted_out.insert(article_id);
     } else {
       opted_out.erase(article_id);
     }
+    log.push_back(article_id);
     return absl::OkStatus();
   }
+  std::vector<int64_t> log;  // the change log: article ids in order
   std::map<int64_t, std::vector<int64_t>> pins;
   std::set<int64_t> opted_out;
   int reads = 0;
@@ -241,6 +254,18 @@ TEST_F(RelatedLogicTest, ReconcileCatchesChangesWhoseEventsWereLost) {
   ASSERT_TRUE(keeper_.Reconcile().ok());
   EXPECT_FALSE(index_.Get(3).has_value());
   EXPECT_EQ(index_.Get(4)->title, "عنوان جديد");
+}
+
+TEST_F(RelatedLogicTest, SettingsChangedThroughAnotherReplicaDropTheListsHere) {
+  SettingsFollower follower(settings_, keeper_, cache_);
+  ASSERT_TRUE(follower.StartFromNow().ok());
+  ASSERT_THAT(Ids(Get(1)), Contains(2));  // cached
+  // Another replica's logic writes the same store; this one's cache keeps
+  // the old list until the change log says otherwise.
+  ASSERT_TRUE(settings_.SetOptOut(2, true).ok());
+  EXPECT_THAT(Ids(Get(1)), Contains(2));
+  ASSERT_TRUE(follower.Poll().ok());
+  EXPECT_THAT(Ids(Get(1)), Not(Contains(2)));
 }
 
 TEST_F(RelatedLogicTest, BadRequestsSayWhatIsWrong) {
