@@ -142,9 +142,12 @@ class RelatedServiceTest : public ::testing::Test {
   }
 
   // False also while `list_of` is not indexed yet (NOT_FOUND): for polling.
-  bool Shows(int64_t list_of, int64_t article) {
+  bool Shows(int64_t list_of, int64_t article) { return Shows(*related_stub_, list_of, article); }
+  static bool Shows(pb::RelatedService::Stub& stub, int64_t list_of, int64_t article) {
+    pb::GetRelatedRequest request;
+    request.set_article_id(list_of);
     pb::GetRelatedResponse response;
-    if (!Related(list_of, &response).ok()) return false;
+    if (!Call(stub, &pb::RelatedService::Stub::GetRelated, request, &response).ok()) return false;
     for (const pb::RelatedArticle& item : response.articles()) {
       if (item.article_id() == article) return true;
     }
@@ -284,16 +287,7 @@ TEST_F(RelatedServiceTest, AnOptOutThroughOneReplicaReachesTheOthersCachedLists)
   auto second_stub = pb::RelatedService::NewStub(
       grpc::CreateChannel(second_address, grpc::InsecureChannelCredentials()));
   auto second_shows = [&](int64_t list_of, int64_t article) {
-    pb::GetRelatedRequest request;
-    request.set_article_id(list_of);
-    pb::GetRelatedResponse response;
-    if (!Call(*second_stub, &pb::RelatedService::Stub::GetRelated, request, &response).ok()) {
-      return false;
-    }
-    for (const pb::RelatedArticle& item : response.articles()) {
-      if (item.article_id() == article) return true;
-    }
-    return false;
+    return Shows(*second_stub, list_of, article);
   };
   ASSERT_TRUE(Within(kFreshness, [&] { return second_shows(wheat_, grain_); }));  // cached there
 

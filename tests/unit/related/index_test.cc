@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/unit/related/test_articles.h"
+
 namespace akhbar::related {
 namespace {
 
@@ -17,23 +19,9 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-constexpr int64_t kDayUs = int64_t{86400} * 1000000;
-constexpr int64_t kT0 = int64_t{1700000000} * 1000000;
-
-IndexedArticle Article(int64_t id, std::string title, std::string body,
-                       std::string section = "news", std::vector<std::string> tags = {},
-                       std::vector<std::string> names = {}, int64_t published = kT0) {
-  IndexedArticle a;
-  a.id = id;
-  a.slug = "article-" + std::to_string(id);
-  a.title = std::move(title);
-  a.body = std::move(body);
-  a.section = std::move(section);
-  a.tags = std::move(tags);
-  a.tag_names = std::move(names);
-  a.published_at_us = published;
-  return a;
-}
+using fixtures::Article;
+using fixtures::kDayUs;
+using fixtures::kT0;
 
 // Articles on unrelated subjects, so that term statistics look like a corpus.
 std::vector<IndexedArticle> Filler() {

@@ -13,6 +13,7 @@
 
 #include "services/related/index_keeper.h"
 #include "services/related/settings_follower.h"
+#include "tests/unit/related/test_articles.h"
 
 namespace akhbar::related {
 namespace {
@@ -22,20 +23,12 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-constexpr int64_t kT0 = int64_t{1700000000} * 1000000;
-
+// Newer with every id, so that "latest" is predictable.
 IndexedArticle Article(int64_t id, std::string title, std::string body, std::string section,
                        std::vector<std::string> tags = {}) {
-  IndexedArticle a;
-  a.id = id;
-  a.slug = "a-" + std::to_string(id);
-  a.title = std::move(title);
-  a.body = std::move(body);
-  a.section = std::move(section);
-  a.tags = std::move(tags);
-  a.tag_names = a.tags;
-  a.published_at_us = kT0 + id * 1000000;
-  return a;
+  std::vector<std::string> names = tags;
+  return fixtures::Article(id, std::move(title), std::move(body), std::move(section),
+                           std::move(tags), std::move(names), fixtures::kT0 + id * 1000000);
 }
 
 class FakeSource : public ArticleSource {
