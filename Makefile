@@ -4,7 +4,8 @@ BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build test test-unit test-integration asan run up down status fmt clean
+.PHONY: all deps configure build test test-unit test-integration asan run up down status fmt clean \
+        eval-related bench-related
 
 all: build
 
@@ -31,6 +32,15 @@ test-integration: build
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
 	@$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_ARGS=-DAKHBAR_SANITIZE=ON
+
+# The related engine measured through the real services on the labelled
+# development corpus (tools/eval_related/README.md). The script checks for the
+# corpus first (skipped without it), then installs, configures and builds.
+eval-related:
+	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) tools/eval_related/eval.sh
+
+bench-related:
+	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) tools/eval_related/eval.sh --bench
 
 # Foreground: Ctrl-C stops everything.
 run: build

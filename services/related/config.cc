@@ -15,7 +15,7 @@ RelatedConfig LoadRelatedConfig() {
                                 milliseconds(1000), milliseconds(86400000));
   config.reconcile = env.Millis("AKHBAR_RELATED_RECONCILE_MS", milliseconds(30000),
                                 milliseconds(100), milliseconds(3600000));
-  config.threshold = env.Double("AKHBAR_RELATED_THRESHOLD", 0.15, 0, 10);
+  config.threshold = env.Double("AKHBAR_RELATED_THRESHOLD", 0.10, 0, 10);
   config.migrate = env.Bool("AKHBAR_MIGRATE", true);
   env.ExitOnErrors("akhbar-related");
   return config;

@@ -19,7 +19,7 @@ struct RelatedRules {
   std::size_t max_pins = 10;
   // Below this score an article is not "related"; the box is filled up with
   // the latest articles of the same tag, then of the same section.
-  double threshold = 0.15;
+  double threshold = 0.10;
   ScoringWeights weights;
 };
 
