@@ -92,61 +92,31 @@ std::vector<CorpusRecord> ReadCorpus(const std::string& path) {
   return records;
 }
 
-std::string JsonQuote(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (byte < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 std::string ImportLine(const CorpusRecord& record, const std::string& external_id,
                        const std::string& section) {
-  std::string body = "[";
-  bool first = true;
+  // protobuf's JSON printer does the escaping, as everywhere else in the project.
+  google::protobuf::Struct line;
+  auto& fields = *line.mutable_fields();
+  fields["externalId"].set_string_value(external_id);
+  fields["section"].set_string_value(section);
+  fields["title"].set_string_value(record.title);
+  google::protobuf::ListValue* body = fields["body"].mutable_list_value();
   std::size_t start = 0;
   while (start <= record.body.size()) {
     std::size_t end = record.body.find('\n', start);
     if (end == std::string::npos) end = record.body.size();
     std::string paragraph = record.body.substr(start, end - start);
     if (paragraph.find_first_not_of(" \t\r") != std::string::npos) {
-      if (!first) body += ',';
-      body += JsonQuote(paragraph);
-      first = false;
+      body->add_values()->set_string_value(std::move(paragraph));
     }
     start = end + 1;
   }
-  body += "]";
-  return "{\"externalId\":" + JsonQuote(external_id) + ",\"section\":" + JsonQuote(section) +
-         ",\"title\":" + JsonQuote(record.title) + ",\"body\":" + body +
-         ",\"tags\":[],\"status\":\"PUBLISHED\",\"publishedAt\":" +
-         JsonQuote(FormatRfc3339Utc(record.published_us)) + "}";
+  fields["tags"].mutable_list_value();
+  fields["status"].set_string_value("PUBLISHED");
+  fields["publishedAt"].set_string_value(FormatRfc3339Utc(record.published_us));
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(line, &json).ok()) return "";
+  return json;
 }
 
 std::string CopyExternalId(const std::string& id, std::size_t copy) {

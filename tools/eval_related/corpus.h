@@ -28,9 +28,6 @@ bool ParseCorpusTime(const std::string& text, int64_t* us);
 // RFC 3339 in UTC, e.g. "2017-01-25T09:30:00Z".
 std::string FormatRfc3339Utc(int64_t us);
 
-// `text` as a JSON string literal (quotes included); UTF-8 passes through.
-std::string JsonQuote(const std::string& text);
-
 // One line of the import format (deploy/seed/README.md, README "Import
 // format"): the record in `section`, no tags, PUBLISHED, publishedAt in UTC,
 // the body as an array of its non-empty lines. No trailing newline.
