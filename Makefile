@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
 .PHONY: all deps configure build test test-unit test-integration asan run up down status fmt clean \
-        eval-related bench-related
+        eval-related bench-related bench-gateway
 
 all: build
 
@@ -41,6 +41,10 @@ eval-related:
 
 bench-related:
 	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) tools/eval_related/eval.sh --bench
+
+# The gateway beside nginx serving the same bytes (tools/bench_gateway/bench.sh).
+bench-gateway:
+	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) tools/bench_gateway/bench.sh
 
 # Foreground: Ctrl-C stops everything.
 run: build

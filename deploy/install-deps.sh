@@ -10,6 +10,8 @@ PACKAGES=(
   libstemmer-dev libxapian-dev libssl-dev zlib1g-dev libjemalloc-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-contrib redis-server redis-tools
+  chromium             # tests/node: the browser test (headless)
+  wrk nginx-light      # make bench-gateway: the load tool and the static-file reference
 )
 
 missing=()
@@ -18,6 +20,11 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+# Node.js and npm run tests/node (the browser test, the OpenAPI lint). A
+# machine with another Node.js build (one that bundles npm) keeps it: Debian's
+# npm package would conflict with it.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -36,7 +43,7 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
 # Debian starts the packaged servers on their default ports; akhbar runs its own private
 # instances, so the system ones are stopped to keep the machine quiet (harmless if absent).
-for svc in postgresql redis-server; do
+for svc in postgresql redis-server nginx; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" || true
   fi

@@ -18,6 +18,8 @@ TICKER_PORT=${AKHBAR_TICKER_PORT:-50052}
 TICKER_METRICS_PORT=${AKHBAR_TICKER_METRICS_PORT:-9102}
 RELATED_PORT=${AKHBAR_RELATED_PORT:-50053}
 RELATED_METRICS_PORT=${AKHBAR_RELATED_METRICS_PORT:-9103}
+GATEWAY_PORT=${AKHBAR_GATEWAY_PORT:-8080}
+GATEWAY_METRICS_PORT=${AKHBAR_GATEWAY_METRICS_PORT:-9104}
 # AKHBAR_SEED=0 starts an empty site (e.g. to import an evaluation corpus).
 SEED=${AKHBAR_SEED:-1}
 
@@ -35,6 +37,11 @@ service_env() {
   export AKHBAR_ARTICLE_PORT=$ARTICLE_PORT AKHBAR_ARTICLE_METRICS_PORT=$ARTICLE_METRICS_PORT
   export AKHBAR_TICKER_PORT=$TICKER_PORT AKHBAR_TICKER_METRICS_PORT=$TICKER_METRICS_PORT
   export AKHBAR_RELATED_PORT=$RELATED_PORT AKHBAR_RELATED_METRICS_PORT=$RELATED_METRICS_PORT
+  export AKHBAR_GATEWAY_PORT=$GATEWAY_PORT AKHBAR_GATEWAY_METRICS_PORT=$GATEWAY_METRICS_PORT
+  export AKHBAR_GATEWAY_ARTICLE_TARGET=127.0.0.1:$ARTICLE_PORT
+  export AKHBAR_GATEWAY_TICKER_TARGET=127.0.0.1:$TICKER_PORT
+  export AKHBAR_GATEWAY_RELATED_TARGET=127.0.0.1:$RELATED_PORT
+  export AKHBAR_SITE_FILE=$ROOT/deploy/seed/site.json
   export AKHBAR_TOKENS="editor:$(sha256 "$EDITOR_TOKEN"),admin:$(sha256 "$ADMIN_TOKEN")"
 }
 
@@ -92,18 +99,22 @@ up() {
   start_service related "$BUILD_DIR/services/related/akhbar-related"
   wait_for "the ticker service" tickerctl ticker list
   wait_for "the related service" relatedctl health
+  start_service gateway "$BUILD_DIR/services/gateway/akhbar-gateway"
+  wait_for "the gateway" curl -fsS "http://127.0.0.1:$GATEWAY_PORT/readyz"
   if [ "$SEED" = 1 ]; then
     echo "akhbar: loading demo content"
     load_demo_content
   fi
   cat <<MSG
 
-akhbar is up.
+akhbar is up: http://127.0.0.1:$GATEWAY_PORT/
+  site           http://127.0.0.1:$GATEWAY_PORT/   (an article: http://127.0.0.1:$GATEWAY_PORT/news/1)
+  JSON API       http://127.0.0.1:$GATEWAY_PORT/api/v1/articles   (every route: /openapi.json)
   article gRPC   127.0.0.1:$ARTICLE_PORT   (reflection on: grpcurl -plaintext 127.0.0.1:$ARTICLE_PORT list)
   ticker gRPC    127.0.0.1:$TICKER_PORT
   related gRPC   127.0.0.1:$RELATED_PORT
   metrics        http://127.0.0.1:$ARTICLE_METRICS_PORT/metrics   http://127.0.0.1:$TICKER_METRICS_PORT/metrics
-                 http://127.0.0.1:$RELATED_METRICS_PORT/metrics
+                 http://127.0.0.1:$RELATED_METRICS_PORT/metrics   http://127.0.0.1:$GATEWAY_METRICS_PORT/metrics
   PostgreSQL     psql "host=127.0.0.1 port=$PG_PORT dbname=akhbar user=akhbar"
   Redis          redis-cli -p $REDIS_PORT
   CLI            $BUILD_DIR/tools/akhbarctl/akhbarctl list --section اتحاد-العالم-الاسلامي

@@ -5,10 +5,7 @@
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
-#include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <memory>
 #include <thread>
 
@@ -16,39 +13,13 @@
 #include "libs/grpc/observability_interceptor.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
+#include "libs/task/termination_signal.h"
 
 namespace akhbar::grpc_util {
-namespace {
-
-// Self-pipe: the signal handler only writes a byte, which is async-signal-safe
-// and works whichever thread the kernel picks to run the handler.
-int g_signal_pipe[2] = {-1, -1};
-
-void OnTerminationSignal(int signal_number) {
-  unsigned char byte = static_cast<unsigned char>(signal_number);
-  [[maybe_unused]] ssize_t written = write(g_signal_pipe[1], &byte, 1);
-}
-
-bool InstallSignalHandlers() {
-  if (pipe(g_signal_pipe) != 0) return false;
-  struct sigaction action {};
-  action.sa_handler = OnTerminationSignal;
-  sigemptyset(&action.sa_mask);
-  return sigaction(SIGTERM, &action, nullptr) == 0 && sigaction(SIGINT, &action, nullptr) == 0;
-}
-
-int WaitForSignal() {
-  unsigned char byte = 0;
-  while (read(g_signal_pipe[0], &byte, 1) < 0 && errno == EINTR) {
-  }
-  return byte;
-}
-
-}  // namespace
 
 int RunServer(const config::ServerConfig& config, const std::vector<grpc::Service*>& services,
               metrics::Metrics& metrics, const ServerHooks& hooks) {
-  if (!InstallSignalHandlers()) {
+  if (!task::InstallTerminationSignalHandlers()) {
     log::Error("cannot install signal handlers");
     return 1;
   }
@@ -85,7 +56,7 @@ int RunServer(const config::ServerConfig& config, const std::vector<grpc::Servic
   health->SetServingStatus(true);
   log::Info("serving", {{"address", address}, {"metrics_port", config.metrics_port}});
 
-  int signal_number = WaitForSignal();
+  int signal_number = task::WaitForTerminationSignal();
   log::Info("draining", {{"signal", signal_number},
                          {"grace_ms", static_cast<int64_t>(config.drain_grace.count())}});
   health->SetServingStatus(false);

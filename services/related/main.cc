@@ -7,6 +7,7 @@
 #include "libs/cache/redis.h"
 #include "libs/db/migrate.h"
 #include "libs/db/open.h"
+#include "libs/events/article_event_follower.h"
 #include "libs/grpc/server.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
@@ -14,7 +15,6 @@
 #include "related_migrations.h"
 #include "services/related/cache.h"
 #include "services/related/config.h"
-#include "services/related/event_follower.h"
 #include "services/related/index_keeper.h"
 #include "services/related/logic.h"
 #include "services/related/pg_store.h"
@@ -55,7 +55,7 @@ int main() {
   }
   related::RelatedIndex index;
   related::IndexKeeper keeper(index, store, *lists, &metrics.registry());
-  related::EventFollower events(redis, [&](const article::v1::ArticleEvent& event) {
+  events::ArticleEventFollower events(redis, [&](const article::v1::ArticleEvent& event) {
     if (absl::Status s = keeper.Apply(event); !s.ok()) {
       log::Warning("article event not applied yet; reconciliation will",
                    {{"article_id", std::to_string(event.article_id())}, {"error", s.ToString()}});

@@ -71,16 +71,12 @@ bool ServiceProcess::Running() {
 
 bool ServiceProcess::WaitServing(const std::string& address, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  // Retry the connection every few tens of milliseconds: the default backoff
-  // (a second and growing) would make every test wait for a server that is
-  // long up.
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
-  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-  auto stub = grpc::health::v1::Health::NewStub(channel);
+  // A fresh channel for each attempt: a channel that failed to connect
+  // before the server listened waits out gRPC's reconnect and re-resolution
+  // delays (seconds), while the server is long up.
   while (std::chrono::steady_clock::now() < deadline) {
+    auto stub = grpc::health::v1::Health::NewStub(
+        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
     if (!Running()) return false;
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));

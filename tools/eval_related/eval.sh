@@ -52,7 +52,7 @@ CORPUS=$(realpath "$CORPUS")
 say() { echo "eval-related: $*"; }
 
 # ---- build ---------------------------------------------------------------
-targets=(akhbar-article akhbar-ticker akhbar-related akhbarctl related_eval)
+targets=(akhbar-article akhbar-ticker akhbar-related akhbar-gateway akhbarctl related_eval)
 [ "$MODE" = bench ] && targets+=(related_latency)
 "$ROOT/deploy/install-deps.sh"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
@@ -98,8 +98,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mapfile -t ports < <("$EVAL" free-ports 8)
-[ "${#ports[@]}" -eq 8 ] || { echo "eval-related: no free ports" >&2; exit 1; }
+mapfile -t ports < <("$EVAL" free-ports 10)
+[ "${#ports[@]}" -eq 10 ] || { echo "eval-related: no free ports" >&2; exit 1; }
 export AKHBAR_SEED=0 BUILD_DIR
 export AKHBAR_PG_FAST=1        # a throwaway cluster: no fsync
 export AKHBAR_DRAIN_GRACE_MS=0  # nobody to drain for: stop at once
@@ -107,6 +107,7 @@ export AKHBAR_PG_PORT=${ports[0]} AKHBAR_REDIS_PORT=${ports[1]}
 export AKHBAR_ARTICLE_PORT=${ports[2]} AKHBAR_ARTICLE_METRICS_PORT=${ports[3]}
 export AKHBAR_TICKER_PORT=${ports[4]} AKHBAR_TICKER_METRICS_PORT=${ports[5]}
 export AKHBAR_RELATED_PORT=${ports[6]} AKHBAR_RELATED_METRICS_PORT=${ports[7]}
+export AKHBAR_GATEWAY_PORT=${ports[8]} AKHBAR_GATEWAY_METRICS_PORT=${ports[9]}
 DSN="host=127.0.0.1 port=$AKHBAR_PG_PORT dbname=akhbar user=akhbar connect_timeout=2"
 RELATED_ADDR=127.0.0.1:$AKHBAR_RELATED_PORT
 

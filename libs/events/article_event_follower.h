@@ -11,19 +11,20 @@ namespace akhbar::cache {
 class Redis;
 }
 
-namespace akhbar::related {
+namespace akhbar::events {
 
 // Reads the article service's change events from the Redis stream its outbox
 // relay appends to (field "event": a serialized ArticleEvent), in order, from
 // a remembered position. Polling with XREAD through the shared pool keeps
 // every call bounded by the pool's timeouts; a poll every 100 ms is well
-// within the 2-second freshness promise. Events lost to a trimmed stream or a
-// Redis restart are not this class's problem: the index keeper also compares
-// versions with PostgreSQL.
-class EventFollower {
+// within the freshness promises. Events lost to a trimmed stream or a Redis
+// restart are not this class's problem: every reader also has a way to catch
+// up without them (the related index compares versions with PostgreSQL; the
+// gateway's cached responses expire).
+class ArticleEventFollower {
  public:
   using Handler = std::function<void(const article::v1::ArticleEvent&)>;
-  EventFollower(cache::Redis& redis, Handler handler);
+  ArticleEventFollower(cache::Redis& redis, Handler handler);
 
   // Remembers the stream's current end, so that everything appended from now
   // on is delivered. Call before loading the index: an event that arrives in
@@ -46,4 +47,4 @@ class EventFollower {
 // "<ms>-<seq>" stream ids, compared as numbers.
 bool StreamIdLess(const std::string& a, const std::string& b);
 
-}  // namespace akhbar::related
+}  // namespace akhbar::events

@@ -1,4 +1,4 @@
-#include "services/related/event_follower.h"
+#include "libs/events/article_event_follower.h"
 
 #include <cstdlib>
 #include <utility>
@@ -7,7 +7,7 @@
 #include "libs/cache/redis.h"
 #include "libs/log/log.h"
 
-namespace akhbar::related {
+namespace akhbar::events {
 namespace {
 
 // The contract with the article service's outbox relay (events.proto).
@@ -39,17 +39,17 @@ bool StreamIdLess(const std::string& a, const std::string& b) {
   return ParseStreamId(a) < ParseStreamId(b);
 }
 
-EventFollower::EventFollower(cache::Redis& redis, Handler handler)
+ArticleEventFollower::ArticleEventFollower(cache::Redis& redis, Handler handler)
     : redis_(redis), handler_(std::move(handler)) {}
 
-absl::Status EventFollower::StartFromNow() {
+absl::Status ArticleEventFollower::StartFromNow() {
   absl::StatusOr<std::optional<std::string>> last = LastId(redis_);
   if (!last.ok()) return last.status();
   position_ = last->value_or("0-0");
   return absl::OkStatus();
 }
 
-absl::Status EventFollower::CheckPosition() {
+absl::Status ArticleEventFollower::CheckPosition() {
   absl::StatusOr<std::optional<std::string>> last = LastId(redis_);
   if (!last.ok()) return last.status();
   const std::string newest = last->value_or("0-0");
@@ -61,7 +61,7 @@ absl::Status EventFollower::CheckPosition() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> EventFollower::Poll() {
+absl::StatusOr<int> ArticleEventFollower::Poll() {
   absl::StatusOr<cache::Reply> reply =
       redis_.Command({"XREAD", "COUNT", kBatch, "STREAMS", kArticleEventStream, position_});
   if (!reply.ok()) return reply.status();
@@ -88,4 +88,4 @@ absl::StatusOr<int> EventFollower::Poll() {
   return delivered;
 }
 
-}  // namespace akhbar::related
+}  // namespace akhbar::events

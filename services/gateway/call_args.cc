@@ -1,0 +1,85 @@
+#include "services/gateway/call_args.h"
+
+#include <charconv>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "services/gateway/errors.h"
+#include "services/gateway/url.h"
+
+namespace akhbar::gateway {
+namespace {
+
+Response BadRequest(std::string message) { return ErrorResponse(400, "INVALID_ARGUMENT", message); }
+
+std::optional<int64_t> ParseInt(std::string_view text) {
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+OrError<int64_t> ArticleIdOf(std::string_view text) {
+  std::optional<int64_t> id = ParseInt(text);
+  if (!id || *id <= 0) {
+    return BadRequest(absl::StrCat("the article id must be a positive number, not \"",
+                                   std::string(text.substr(0, 40)), "\""));
+  }
+  return *id;
+}
+
+OrError<std::string> SlugOf(std::string_view text, std::string_view what) {
+  std::optional<std::string> decoded = PercentDecode(text);
+  if (!decoded)
+    return BadRequest(
+        absl::StrCat("the ", std::string(what), " in the path is not validly percent-encoded"));
+  if (decoded->empty()) return BadRequest(absl::StrCat("the ", std::string(what), " is empty"));
+  return *decoded;
+}
+
+OrError<std::optional<int64_t>> ExpectedVersionOf(const Call& call) {
+  if (!call.if_match.empty()) {
+    absl::string_view tag(call.if_match);
+    tag = absl::StripAsciiWhitespace(tag);
+    const bool quoted = absl::ConsumePrefix(&tag, "\"") && absl::ConsumeSuffix(&tag, "\"");
+    if (quoted) absl::ConsumePrefix(&tag, "v");
+    std::optional<int64_t> version = ParseInt(std::string_view(tag.data(), tag.size()));
+    if (!version || *version <= 0) {
+      return BadRequest("If-Match must be the article's ETag, such as \"v7\"");
+    }
+    return std::optional<int64_t>(*version);
+  }
+  OrError<std::optional<int64_t>> version = IntParam(call, "version", 1, INT64_MAX);
+  return version;
+}
+
+OrError<std::optional<int64_t>> IntParam(const Call& call, std::string_view name, int64_t min,
+                                         int64_t max) {
+  std::optional<std::string> text = QueryParam(call.query, name);
+  if (!text && !HasQueryParam(call.query, name)) return std::optional<int64_t>();
+  if (!text) return BadRequest(absl::StrCat(std::string(name), " is not validly percent-encoded"));
+  std::optional<int64_t> value = ParseInt(*text);
+  if (!value || *value < min || *value > max) {
+    return BadRequest(
+        absl::StrCat(std::string(name), " must be a whole number from ", min, " to ", max));
+  }
+  return value;
+}
+
+OrError<std::string> StringParam(const Call& call, std::string_view name) {
+  std::optional<std::string> text = QueryParam(call.query, name);
+  if (!text) {
+    // Absent, or present but badly encoded: tell the difference.
+    if (HasQueryParam(call.query, name)) {
+      return BadRequest(absl::StrCat(std::string(name), " is not validly percent-encoded"));
+    }
+    return std::string();
+  }
+  return *text;
+}
+
+std::string VersionEtag(int64_t version) { return absl::StrCat("\"v", version, "\""); }
+
+}  // namespace akhbar::gateway

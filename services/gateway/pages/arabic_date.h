@@ -1,0 +1,15 @@
+#pragma once
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include <string>
+
+namespace akhbar::gateway::pages {
+
+// "3 ديسمبر 2026" (UTC), as Arabic news sites print dates; empty when unset.
+std::string ArabicDate(const google::protobuf::Timestamp& time);
+
+// "2026-12-03T09:30:00Z", for <time datetime="…">; empty when unset.
+std::string IsoTime(const google::protobuf::Timestamp& time);
+
+}  // namespace akhbar::gateway::pages

@@ -1,0 +1,77 @@
+#include "services/gateway/response_cache.h"
+
+#include "services/gateway/router.h"
+
+namespace akhbar::gateway {
+
+void CacheGenerations::Bump(unsigned domains) {
+  if (domains & kArticleData) article_.fetch_add(1, std::memory_order_acq_rel);
+  if (domains & kTickerData) ticker_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+ResponseCache::ResponseCache(const CacheGenerations& generations, std::chrono::milliseconds ttl,
+                             std::size_t max_entries, std::chrono::milliseconds max_stale)
+    : generations_(generations), ttl_(ttl), max_entries_(max_entries), max_stale_(max_stale) {}
+
+bool ResponseCache::Fresh(const Entry& entry, unsigned domains,
+                          std::chrono::steady_clock::time_point now) const {
+  const CacheGenerations::Stamp current = generations_.Current();
+  if ((domains & kArticleData) && entry.stamp.article != current.article) return false;
+  if ((domains & kTickerData) && entry.stamp.ticker != current.ticker) return false;
+  return now < entry.expires;
+}
+
+ResponseCache::Lookup ResponseCache::Get(std::string_view key, unsigned domains) {
+  const auto now = std::chrono::steady_clock::now();
+  auto entry = entries_.find(key);
+  if (entry != entries_.end() && Fresh(entry->second, domains, now)) {
+    return Lookup{entry->second.response, false};
+  }
+  auto fetch = fetches_.find(key);
+  if (fetch != fetches_.end()) {
+    const bool answer_stale = entry != entries_.end() && now - fetch->second.started < max_stale_;
+    return Lookup{answer_stale ? entry->second.response : nullptr, false};
+  }
+  fetches_.emplace(std::string(key), Fetch{now, {}});
+  return Lookup{entry != entries_.end() ? entry->second.response : nullptr, true};
+}
+
+void ResponseCache::Wait(std::string_view key, Waiter waiter) {
+  auto fetch = fetches_.find(key);
+  if (fetch != fetches_.end()) fetch->second.waiters.push_back(std::move(waiter));
+}
+
+void ResponseCache::Complete(const std::string& key, CacheGenerations::Stamp stamp,
+                             unsigned domains, std::shared_ptr<const ReadyResponse> response) {
+  const CacheGenerations::Stamp now = generations_.Current();
+  const bool unchanged = (!(domains & kArticleData) || now.article == stamp.article) &&
+                         (!(domains & kTickerData) || now.ticker == stamp.ticker);
+  if (response->shareable && ttl_.count() > 0) {
+    MakeRoom();
+    // Made before a change it does not show: kept, to answer while stale
+    // only, so the next request fetches again.
+    const auto expires = unchanged ? std::chrono::steady_clock::now() + ttl_
+                                   : std::chrono::steady_clock::time_point();
+    entries_.insert_or_assign(key, Entry{response, expires, stamp});
+  } else {
+    // A failure is not kept; nor is an older answer, which would be served
+    // stale in its place.
+    entries_.erase(key);
+  }
+  auto it = fetches_.find(key);
+  if (it == fetches_.end()) return;
+  std::vector<Waiter> waiters = std::move(it->second.waiters);
+  fetches_.erase(it);
+  for (Waiter& waiter : waiters) waiter(response);
+}
+
+void ResponseCache::MakeRoom() {
+  if (entries_.size() < max_entries_) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(entries_, [now](const auto& entry) { return entry.second.expires <= now; });
+  // Still full of live entries (a crawl of every page): start afresh rather
+  // than keep an LRU list on the warm path.
+  if (entries_.size() >= max_entries_) entries_.clear();
+}
+
+}  // namespace akhbar::gateway

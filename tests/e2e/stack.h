@@ -1,0 +1,44 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "akhbar/article/v1/article.grpc.pb.h"
+#include "tests/support/local_servers.h"
+#include "tests/support/service_process.h"
+
+namespace akhbar::e2e {
+
+inline constexpr char kEditorToken[] = "editor-token-for-e2e";
+inline constexpr char kAdminToken[] = "admin-token-for-e2e";
+// Requests carrying this header are rate-limited as the client it names.
+inline constexpr char kClientHeader[] = "X-Test-Client";
+
+// The whole stack on private ports: PostgreSQL, Redis, article, ticker,
+// related and the gateway, each a real process started the way it runs in
+// production. Started once per test binary (it takes seconds).
+class Stack {
+ public:
+  // Starts everything; false (with the logs printed) when a part fails.
+  bool Start();
+  void PrintLogs() const;
+
+  int gateway_port() const { return gateway_port_; }
+  article::v1::ArticleService::Stub& articles() { return *articles_; }
+  // A section created through the article service (sections have no HTTP route).
+  bool CreateSection(const std::string& slug, const std::string& name);
+
+ private:
+  std::map<std::string, std::string> ServiceEnv(const std::string& service, int port) const;
+  bool StartService(const std::string& name, const std::string& binary, int port);
+
+  testing::LocalPostgres postgres_;
+  testing::LocalRedis redis_;
+  std::string tokens_;
+  std::map<std::string, std::unique_ptr<testing::ServiceProcess>> processes_;
+  int article_port_ = 0, ticker_port_ = 0, related_port_ = 0, gateway_port_ = 0;
+  std::unique_ptr<article::v1::ArticleService::Stub> articles_;
+};
+
+}  // namespace akhbar::e2e
