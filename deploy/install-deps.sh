@@ -26,7 +26,20 @@ done
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# tests/node's packages (the browser test's driver, the OpenAPI linter), exactly
+# as package-lock.json says; again whenever the lock file changes.
+install_node_packages() {
+  local dir=$ROOT/tests/node
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+     [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci in tests/node"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  install_node_packages
   exit 0
 fi
 
@@ -48,3 +61,5 @@ for svc in postgresql redis-server nginx; do
     systemctl stop "$svc" || true
   fi
 done
+
+install_node_packages

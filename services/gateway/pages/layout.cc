@@ -83,7 +83,9 @@ void BeginPage(std::string& out, const Chrome& chrome, std::string_view title,
     AppendEscaped(out, canonical_path);
     out += "\">\n";
   }
+  // No favicon yet: an empty one spares every browser a request that 404s.
   out +=
+      "<link rel=\"icon\" href=\"data:,\">\n"
       "<link rel=\"stylesheet\" href=\"/static/site.css\">\n"
       "<script src=\"/static/ticker.js\" defer></script>\n</head>\n<body>\n";
   AppendMasthead(out, site);
