@@ -1,5 +1,6 @@
 #include "services/gateway/http_server.h"
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 #include <deque>
@@ -30,6 +31,7 @@ std::string_view DateLine() {
 }
 
 constexpr std::string_view kCrlf = "\r\n";
+constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::string_view kConnectionClose = "Connection: close\r\n";
 constexpr std::string_view kConnectionKeepAlive = "Connection: keep-alive\r\n";
 constexpr std::string_view kEventStreamHead =
@@ -53,6 +55,9 @@ struct HttpServer::Worker {
   std::mutex sessions_mu;
   std::map<Session*, std::weak_ptr<Session>> sessions;  // for the drain
   asio::io_context io{1};  // one thread runs it: asio may skip its own locking
+  // Keeps the thread running while a request waits for a backend and nothing
+  // else is pending (as during a drain, once the acceptor is closed).
+  asio::executor_work_guard<asio::io_context::executor_type> busy{io.get_executor()};
   tcp::acceptor acceptor{io};
   std::thread thread;
 };
@@ -85,7 +90,9 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
 
   // Runs on the worker's thread.
   void OnDrain() {
-    if (state_ == State::kReading || state_ == State::kStreaming) Close();
+    if (state_ == State::kReading || state_ == State::kStreaming || state_ == State::kClosing) {
+      Close();
+    }
   }
 
   void Reply(std::shared_ptr<const ReadyResponse> response) override {
@@ -115,7 +122,7 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
   }
 
  private:
-  enum class State { kReading, kHandling, kWriting, kStreaming, kClosed };
+  enum class State { kReading, kHandling, kWriting, kStreaming, kClosing, kClosed };
 
   // The fan-out's handle on a stream; it outlives nothing but the session.
   class EventSink : public SseSink {
@@ -139,7 +146,10 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
     if (server_.draining_.load(std::memory_order_relaxed)) return Close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
-    parser_->body_limit(server_.options_.max_body_bytes);
+    // The limit that applies is known once the target is: until then, the
+    // larger one (Beast checks Content-Length against it with the header).
+    parser_->body_limit(
+        std::max(server_.options_.max_body_bytes, server_.options_.max_large_body_bytes));
     stream_.expires_after(server_.options_.read_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code error, std::size_t) {
@@ -242,8 +252,30 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
 
   void OnWritten(beast::error_code error) {
     response_.reset();
-    if (error || !keep_alive_) return Close();
+    if (error) return Close();
+    if (!keep_alive_) return LingerThenClose();
     ReadHeader();
+  }
+
+  // Closing a socket with unread input makes the kernel send a reset, which
+  // can destroy the answer still on its way (a 413 for a body we did not
+  // read). So: stop sending, read and discard until the client closes, for
+  // a short while at most, then close.
+  void LingerThenClose() {
+    state_ = State::kClosing;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    Discard();
+  }
+
+  void Discard() {
+    thread_local std::array<char, 16384> discarded;
+    stream_.async_read_some(asio::buffer(discarded),
+                            [self = shared_from_this()](beast::error_code error, std::size_t) {
+                              if (error) return self->Close();
+                              self->Discard();
+                            });
   }
 
   void QueueEvent(std::shared_ptr<const std::string> frame) {

@@ -1,0 +1,123 @@
+#include "services/gateway/response_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "services/gateway/router.h"
+
+namespace akhbar::gateway {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::shared_ptr<const ReadyResponse> Ready(unsigned status, std::string body) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return Finish(std::move(response));
+}
+
+class ResponseCacheTest : public ::testing::Test {
+ protected:
+  // Asks for `key` the way the gateway does and answers a fetch with `body`.
+  std::shared_ptr<const ReadyResponse> Serve(ResponseCache& cache, const std::string& key,
+                                             unsigned domains, const std::string& body) {
+    ResponseCache::Lookup lookup = cache.Get(key, domains);
+    if (lookup.response && !lookup.fetch) return lookup.response;
+    std::shared_ptr<const ReadyResponse> waited;
+    if (!lookup.response) cache.Wait(key, [&](const auto& r) { waited = r; });
+    if (lookup.fetch) {
+      ++fetches_;
+      cache.Complete(key, generations_.Current(), domains, Ready(200, body));
+    }
+    return lookup.response ? lookup.response : waited;
+  }
+
+  CacheGenerations generations_;
+  int fetches_ = 0;
+};
+
+TEST_F(ResponseCacheTest, AResponseIsFetchedOnceThenServedFromMemory) {
+  ResponseCache cache(generations_, milliseconds(60000));
+  auto first = Serve(cache, "/a", kArticleData, "one");
+  auto second = Serve(cache, "/a", kArticleData, "two");
+  EXPECT_EQ(first->body, "one");
+  EXPECT_EQ(second.get(), first.get());  // the same bytes, not a copy
+  EXPECT_EQ(fetches_, 1);
+}
+
+TEST_F(ResponseCacheTest, AChangeOfItsDataServesTheOldOnceWhileTheNewIsFetched) {
+  ResponseCache cache(generations_, milliseconds(60000));
+  Serve(cache, "/a", kArticleData, "one");
+  generations_.Bump(kTickerData);  // not what /a is made of
+  EXPECT_EQ(Serve(cache, "/a", kArticleData, "two")->body, "one");
+  EXPECT_EQ(fetches_, 1);
+  generations_.Bump(kArticleData);
+  // The request that notices answers with what it has and fetches anew.
+  EXPECT_EQ(Serve(cache, "/a", kArticleData, "two")->body, "one");
+  EXPECT_EQ(Serve(cache, "/a", kArticleData, "three")->body, "two");
+  EXPECT_EQ(fetches_, 2);
+}
+
+TEST_F(ResponseCacheTest, ConcurrentMissesShareOneFetchAndOneAnswer) {
+  ResponseCache cache(generations_, milliseconds(60000));
+  std::vector<std::shared_ptr<const ReadyResponse>> answers(3);
+  ResponseCache::Lookup first = cache.Get("/a", kArticleData);
+  ASSERT_TRUE(first.fetch);
+  ASSERT_FALSE(first.response);
+  cache.Wait("/a", [&](const auto& r) { answers[0] = r; });
+  for (int i = 1; i < 3; ++i) {
+    ResponseCache::Lookup later = cache.Get("/a", kArticleData);
+    EXPECT_FALSE(later.fetch);
+    EXPECT_FALSE(later.response);
+    cache.Wait("/a", [&answers, i](const auto& r) { answers[i] = r; });
+  }
+  cache.Complete("/a", generations_.Current(), kArticleData, Ready(200, "x"));
+  for (const auto& answer : answers) {
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer.get(), answers[0].get());
+  }
+}
+
+TEST_F(ResponseCacheTest, AStaleResponseWaitsOnceTheFetchTakesTooLong) {
+  ResponseCache cache(generations_, milliseconds(60000), 100, milliseconds(5));
+  Serve(cache, "/a", kArticleData, "one");
+  generations_.Bump(kArticleData);
+  ResponseCache::Lookup noticing = cache.Get("/a", kArticleData);
+  ASSERT_TRUE(noticing.fetch);
+  EXPECT_EQ(noticing.response->body, "one");
+  EXPECT_EQ(cache.Get("/a", kArticleData).response->body, "one");
+  std::this_thread::sleep_for(milliseconds(10));
+  EXPECT_FALSE(cache.Get("/a", kArticleData).response) << "stale beyond max_stale";
+}
+
+TEST_F(ResponseCacheTest, AnAnswerFetchedAcrossAChangeIsNotKeptAsFresh) {
+  ResponseCache cache(generations_, milliseconds(60000));
+  ResponseCache::Lookup lookup = cache.Get("/a", kArticleData);
+  const CacheGenerations::Stamp before = generations_.Current();
+  generations_.Bump(kArticleData);  // an edit lands while the fetch is on its way
+  cache.Complete("/a", before, kArticleData, Ready(200, "old"));
+  ResponseCache::Lookup next = cache.Get("/a", kArticleData);
+  EXPECT_TRUE(next.fetch);
+  (void)lookup;
+}
+
+TEST_F(ResponseCacheTest, FailuresAreNotKeptAndEntriesExpire) {
+  ResponseCache cache(generations_, milliseconds(1));
+  cache.Get("/a", kArticleData);
+  cache.Complete("/a", generations_.Current(), kArticleData, Ready(503, "down"));
+  EXPECT_EQ(cache.size(), 0u);
+  Serve(cache, "/b", kArticleData, "b");
+  std::this_thread::sleep_for(milliseconds(5));
+  EXPECT_TRUE(cache.Get("/b", kArticleData).fetch);
+}
+
+TEST_F(ResponseCacheTest, TheNumberOfEntriesIsBounded) {
+  ResponseCache cache(generations_, milliseconds(60000), 10);
+  for (int i = 0; i < 25; ++i) Serve(cache, "/" + std::to_string(i), kArticleData, "x");
+  EXPECT_LE(cache.size(), 10u);
+}
+
+}  // namespace
+}  // namespace akhbar::gateway
