@@ -108,7 +108,7 @@ void Gateway::Handle(const HttpRequest& request, const std::shared_ptr<Responder
   if (limiter_.enabled()) {
     const std::chrono::milliseconds wait = limiter_.Take(ClientOf(request));
     if (wait.count() > 0) {
-      metrics_.RateLimited();
+      metrics_.RateLimited(request.worker);
       Response refused = ErrorResponse(429, "RESOURCE_EXHAUSTED",
                                        "too many requests from your address; slow down");
       refused.headers.clear();
@@ -149,10 +149,10 @@ void Gateway::AnswerFromCache(const HttpRequest& request, const Route& matched, 
   const std::string_view key = ToView(request.message.target());
   const ResponseCache::Lookup lookup = cache.Get(key, domains);
   if (lookup.response) {
-    metrics_.CacheHit();
+    metrics_.CacheHit(request.worker);
     Answer(request, route, started, responder, lookup.response);
   } else {
-    metrics_.CacheMiss();
+    metrics_.CacheMiss(request.worker);
     const int worker = request.worker;
     cache.Wait(key, [this, worker, route, started,
                      responder](const std::shared_ptr<const ReadyResponse>& response) {

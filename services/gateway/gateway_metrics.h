@@ -16,28 +16,45 @@ namespace akhbar::gateway {
 
 // The gateway's HTTP metrics: every request counted by route and status and
 // timed by route; cache lookups; rate-limited requests; open event streams.
+//
+// Each I/O thread counts into its own plain tallies and publishes them to
+// Prometheus on its tick (Flush, ten times a second): the request path takes
+// no lock and touches no memory another thread writes.
 class GatewayMetrics {
  public:
   GatewayMetrics(prometheus::Registry& registry, int io_threads);
 
-  // On I/O thread `worker` only: each thread keeps its own index of the
-  // (route, status) counters, so the warm path takes no registry lock.
+  // On I/O thread `worker` only.
   void Observe(int worker, RouteId route, unsigned status, double seconds);
-  void CacheHit() { cache_hits_.Increment(); }
-  void CacheMiss() { cache_misses_.Increment(); }
-  void RateLimited() { rate_limited_.Increment(); }
+  void CacheHit(int worker) { ++tallies_[static_cast<std::size_t>(worker)].cache_hits; }
+  void CacheMiss(int worker) { ++tallies_[static_cast<std::size_t>(worker)].cache_misses; }
+  void RateLimited(int worker) { ++tallies_[static_cast<std::size_t>(worker)].rate_limited; }
+  void Flush(int worker);
+
+  // From any thread.
   prometheus::Gauge& event_streams() { return event_streams_; }
 
  private:
+  struct RouteTally {
+    std::vector<double> buckets;  // one per boundary, and +Inf
+    double seconds = 0;
+    uint64_t count = 0;
+  };
+  struct Tallies {
+    std::vector<RouteTally> routes;
+    std::unordered_map<uint32_t, uint64_t> requests;  // (route << 16 | status) → count
+    std::unordered_map<uint32_t, prometheus::Counter*> counters;
+    uint64_t cache_hits = 0, cache_misses = 0, rate_limited = 0;
+  };
+
   prometheus::Family<prometheus::Counter>& requests_;
-  prometheus::Family<prometheus::Histogram>& durations_;
   std::vector<prometheus::Histogram*> duration_by_route_;
-  std::vector<std::unordered_map<uint32_t, prometheus::Counter*>> counters_by_worker_;
   prometheus::Family<prometheus::Counter>& cache_lookups_;
   prometheus::Counter& cache_hits_;
   prometheus::Counter& cache_misses_;
   prometheus::Counter& rate_limited_;
   prometheus::Gauge& event_streams_;
+  std::vector<Tallies> tallies_;  // one per I/O thread
 };
 
 }  // namespace akhbar::gateway

@@ -32,6 +32,10 @@ std::string_view DateLine() {
 
 constexpr std::string_view kCrlf = "\r\n";
 constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr auto kNever = std::chrono::steady_clock::time_point::max();
+// How often each I/O thread looks for connections past their deadline (and
+// runs the tick hook): the granularity of every timeout.
+constexpr auto kTickInterval = std::chrono::milliseconds(100);
 constexpr std::string_view kConnectionClose = "Connection: close\r\n";
 constexpr std::string_view kConnectionKeepAlive = "Connection: keep-alive\r\n";
 constexpr std::string_view kEventStreamHead =
@@ -59,17 +63,20 @@ struct HttpServer::Worker {
   // else is pending (as during a drain, once the acceptor is closed).
   asio::executor_work_guard<asio::io_context::executor_type> busy{io.get_executor()};
   tcp::acceptor acceptor{io};
+  asio::steady_timer ticker{io};
+  // The time as of the last tick: what deadlines are set from.
+  std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now();
   std::thread thread;
 };
 
 class HttpServer::Session : public Responder, public std::enable_shared_from_this<Session> {
  public:
   Session(HttpServer& server, Worker& worker, tcp::socket socket)
-      : server_(server), worker_(worker), stream_(std::move(socket)) {
+      : server_(server), worker_(worker), socket_(std::move(socket)) {
     beast::error_code ignored;
-    const tcp::endpoint peer = stream_.socket().remote_endpoint(ignored);
+    const tcp::endpoint peer = socket_.remote_endpoint(ignored);
     client_ip_ = peer.address().to_string(ignored);
-    stream_.socket().set_option(tcp::no_delay(true), ignored);
+    socket_.set_option(tcp::no_delay(true), ignored);
   }
 
   ~Session() override {
@@ -87,6 +94,11 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
     }
     ReadHeader();
   }
+
+  // On the worker's thread, on every tick: whether the read or write under
+  // way has taken too long (a slow or vanished client).
+  bool PastDeadline(std::chrono::steady_clock::time_point now) const { return now > deadline_; }
+  void TimeOut() { Close(); }
 
   // Runs on the worker's thread.
   void OnDrain() {
@@ -113,7 +125,7 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
     state_ = State::kStreaming;
     on_stream_close_ = std::move(on_close);
     auto sink = std::make_shared<EventSink>(shared_from_this());
-    stream_.expires_never();
+    deadline_ = kNever;
     events_.push_back(std::make_shared<const std::string>(std::string(kEventStreamHead) +
                                                           std::string(DateLine()) + "\r\n"));
     WriteEvents();
@@ -150,14 +162,15 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
     // larger one (Beast checks Content-Length against it with the header).
     parser_->body_limit(
         std::max(server_.options_.max_body_bytes, server_.options_.max_large_body_bytes));
-    stream_.expires_after(server_.options_.read_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
+    deadline_ = worker_.now + server_.options_.read_timeout;
+    http::async_read_header(socket_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code error, std::size_t) {
                               self->OnHeader(error);
                             });
   }
 
   void OnHeader(beast::error_code error) {
+    if (state_ == State::kClosed) return;
     if (error) {
       if (error == http::error::header_limit) {
         return RejectAndClose(431, "the request headers are too large");
@@ -181,7 +194,7 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
                             "the request body is larger than " + std::to_string(limit) + " bytes");
     }
     if (parser_->is_done()) return Dispatch();
-    http::async_read(stream_, buffer_, *parser_,
+    http::async_read(socket_, buffer_, *parser_,
                      [self = shared_from_this(), limit](beast::error_code read_error, std::size_t) {
                        if (read_error == http::error::body_limit) {
                          return self->RejectAndClose(413, "the request body is larger than " +
@@ -194,7 +207,7 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
 
   void Dispatch() {
     state_ = State::kHandling;
-    stream_.expires_never();  // calls to services carry their own deadlines
+    deadline_ = kNever;  // calls to services carry their own deadlines
     const auto& message = parser_->get();
     const std::string_view target = ToView(message.target());
     const std::size_t question = target.find('?');
@@ -243,8 +256,8 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
         Buffer(not_modified ? response_->not_modified_head : response_->head), Buffer(DateLine()),
         Buffer(connection), Buffer(kCrlf),
         with_body ? Buffer(response_->body) : asio::const_buffer()};
-    stream_.expires_after(server_.options_.write_timeout);
-    asio::async_write(stream_, buffers,
+    deadline_ = worker_.now + server_.options_.write_timeout;
+    asio::async_write(socket_, buffers,
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
                         self->OnWritten(error);
                       });
@@ -264,14 +277,14 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
   void LingerThenClose() {
     state_ = State::kClosing;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(kLingerTime);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    deadline_ = worker_.now + kLingerTime;
     Discard();
   }
 
   void Discard() {
     thread_local std::array<char, 16384> discarded;
-    stream_.async_read_some(asio::buffer(discarded),
+    socket_.async_read_some(asio::buffer(discarded),
                             [self = shared_from_this()](beast::error_code error, std::size_t) {
                               if (error) return self->Close();
                               self->Discard();
@@ -289,11 +302,11 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
   }
 
   void WriteEvents() {
-    stream_.expires_after(server_.options_.write_timeout);
-    asio::async_write(stream_, Buffer(*events_.front()),
+    deadline_ = worker_.now + server_.options_.write_timeout;
+    asio::async_write(socket_, Buffer(*events_.front()),
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
                         if (error) return self->Close();
-                        self->stream_.expires_never();
+                        self->deadline_ = kNever;
                         self->events_.pop_front();
                         if (!self->events_.empty()) self->WriteEvents();
                       });
@@ -302,7 +315,7 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
   // A browser that goes away is only noticed by reading: it sends nothing
   // else on an event stream.
   void WatchForHangUp() {
-    stream_.async_read_some(asio::buffer(hang_up_probe_),
+    socket_.async_read_some(asio::buffer(hang_up_probe_),
                             [self = shared_from_this()](beast::error_code error, std::size_t) {
                               if (error) return self->Close();
                               self->WatchForHangUp();
@@ -311,11 +324,12 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
 
   void Close() {
     if (state_ == State::kClosed) return;
+    deadline_ = kNever;
     const bool was_streaming = state_ == State::kStreaming;
     state_ = State::kClosed;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
     events_.clear();
     if (was_streaming && on_stream_close_) {
       auto on_close = std::move(on_stream_close_);
@@ -325,7 +339,10 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
 
   HttpServer& server_;
   Worker& worker_;
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  // When the current read or write gives up; checked by the worker's tick, so
+  // that the request path arms no timer.
+  std::chrono::steady_clock::time_point deadline_ = kNever;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<const ReadyResponse> response_;
@@ -356,45 +373,41 @@ bool HttpServer::Start() {
     log::Error("invalid listen address", {{"host", options_.host}});
     return false;
   }
-  int port = options_.port;
-  for (int i = 0; i < options_.io_threads; ++i) {
-    auto worker = std::make_unique<Worker>(i);
-    tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-    worker->acceptor.open(endpoint.protocol(), error);
-    if (!error) worker->acceptor.set_option(asio::socket_base::reuse_address(true), error);
-    if (!error) {
-      // Every worker listens on the same port; the kernel spreads connections.
-      int one = 1;
-      if (setsockopt(worker->acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one,
-                     sizeof(one)) != 0) {
-        error = beast::error_code(errno, beast::system_category());
-      }
-    }
-    if (!error) worker->acceptor.bind(endpoint, error);
-    if (!error) worker->acceptor.listen(asio::socket_base::max_listen_connections, error);
-    if (error) {
-      log::Error("cannot listen", {{"address", options_.host + ":" + std::to_string(port)},
-                                   {"error", error.message()}});
-      return false;
-    }
-    port = worker->acceptor.local_endpoint().port();  // port 0: the others join the first
-    workers_.push_back(std::move(worker));
+  for (int i = 0; i < options_.io_threads; ++i) workers_.push_back(std::make_unique<Worker>(i));
+  // One listening socket, on the first I/O thread, handing connections to
+  // the threads in turn: each gets the same share, where SO_REUSEPORT's hash
+  // can leave one thread with twice the connections of another (and its
+  // readers with twice the wait).
+  tcp::acceptor& acceptor = workers_.front()->acceptor;
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(options_.port));
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    log::Error("cannot listen", {{"address", options_.host + ":" + std::to_string(options_.port)},
+                                 {"error", error.message()}});
+    workers_.clear();
+    return false;
   }
-  bound_port_ = port;
+  bound_port_ = acceptor.local_endpoint().port();
+  Accept(*workers_.front());
   for (auto& worker : workers_) {
-    Accept(*worker);
+    Tick(*worker);
     worker->thread = std::thread([w = worker.get()] { w->io.run(); });
   }
   return true;
 }
 
-void HttpServer::Accept(Worker& worker) {
-  worker.acceptor.async_accept([this, &worker](beast::error_code error, tcp::socket socket) {
+void HttpServer::Accept(Worker& listener) {
+  Worker& next = *workers_[next_worker_++ % workers_.size()];
+  listener.acceptor.async_accept(next.io, [this, &listener, &next](beast::error_code error,
+                                                                   tcp::socket socket) {
     if (error) {
       if (error == asio::error::operation_aborted) return;
       // Out of descriptors and the like: try again shortly rather than spin.
-      auto timer = std::make_shared<asio::steady_timer>(worker.io, std::chrono::milliseconds(50));
-      timer->async_wait([this, &worker, timer](beast::error_code) { Accept(worker); });
+      auto timer = std::make_shared<asio::steady_timer>(listener.io, std::chrono::milliseconds(50));
+      timer->async_wait([this, &listener, timer](beast::error_code) { Accept(listener); });
       return;
     }
     if (connections_.fetch_add(1) >= static_cast<std::size_t>(options_.max_connections)) {
@@ -402,9 +415,30 @@ void HttpServer::Accept(Worker& worker) {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
-      std::make_shared<Session>(*this, worker, std::move(socket))->Start();
+      asio::post(next.io, [this, &next, socket = std::move(socket)]() mutable {
+        std::make_shared<Session>(*this, next, std::move(socket))->Start();
+      });
     }
-    Accept(worker);
+    Accept(listener);
+  });
+}
+
+void HttpServer::Tick(Worker& worker) {
+  worker.now = std::chrono::steady_clock::now();
+  std::vector<std::shared_ptr<Session>> late;
+  {
+    std::lock_guard lock(worker.sessions_mu);
+    for (auto& [raw, weak] : worker.sessions) {
+      if (raw->PastDeadline(worker.now)) {
+        if (auto session = weak.lock()) late.push_back(std::move(session));
+      }
+    }
+  }
+  for (auto& session : late) session->TimeOut();
+  if (options_.on_tick) options_.on_tick(worker.index);
+  worker.ticker.expires_after(kTickInterval);
+  worker.ticker.async_wait([this, &worker](beast::error_code error) {
+    if (!error) Tick(worker);
   });
 }
 

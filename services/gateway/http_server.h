@@ -30,6 +30,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds write_timeout{30000};
   int max_connections = 20000;
   std::size_t max_queued_events = 256;  // per event stream, before it is cut off
+  // Runs on each I/O thread about ten times a second (e.g. to publish what
+  // the thread counted without sharing a lock on every request).
+  std::function<void(int worker)> on_tick;
 };
 
 // One request as a handler sees it.
@@ -59,12 +62,11 @@ class Responder {
 using RequestHandler =
     std::function<void(const HttpRequest& request, const std::shared_ptr<Responder>& responder)>;
 
-// HTTP/1.1 on Boost.Beast: one io_context per I/O thread, each with its own
-// acceptor on the port (SO_REUSEPORT lets the kernel spread connections), so
-// that a connection lives on one thread and nothing on the request path is
-// shared between threads. Keep-alive, limits on header and body sizes, read
-// and write timeouts (slow clients are cut off), a connection cap, and a
-// drain that lets in-flight requests finish.
+// HTTP/1.1 on Boost.Beast: one io_context per I/O thread; connections are
+// dealt to the threads in turn, so that a connection lives on one thread and
+// nothing on the request path is shared between threads. Keep-alive, limits on header and body
+// sizes, read and write timeouts (slow clients are cut off), a connection cap, and a drain that
+// lets in-flight requests finish.
 class HttpServer {
  public:
   HttpServer(HttpServerOptions options, RequestHandler handler);
@@ -82,12 +84,14 @@ class HttpServer {
   struct Worker;
   class Session;
   void Accept(Worker& worker);
+  void Tick(Worker& worker);
 
   HttpServerOptions options_;
   RequestHandler handler_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<std::size_t> connections_{0};
   std::atomic<bool> draining_{false};
+  std::size_t next_worker_ = 0;  // the listening thread's only
   int bound_port_ = 0;
 };
 

@@ -14,6 +14,10 @@
 #   AKHBAR_BENCH_DURATION     seconds per measurement (default 10)
 #   AKHBAR_BENCH_CONNECTIONS  wrk connections (default 64)
 #   AKHBAR_BENCH_THREADS      wrk threads (default 2)
+#   AKHBAR_BENCH_IO_THREADS   the gateway's I/O thread counts, one run each (default "1 2"):
+#                             on a 2-core machine the load tool needs a core too
+#   AKHBAR_BENCH_ROUNDS       rounds per figure, nginx and gateway alternating (default 3);
+#                             the median is reported, as this machine's figures drift
 #   AKHBAR_PRIVATE_KEEP=1     keep the temporary directory (logs) afterwards
 set -euo pipefail
 
@@ -23,6 +27,8 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 DURATION=${AKHBAR_BENCH_DURATION:-10}
 CONNECTIONS=${AKHBAR_BENCH_CONNECTIONS:-64}
 THREADS=${AKHBAR_BENCH_THREADS:-2}
+IO_THREADS=${AKHBAR_BENCH_IO_THREADS:-1 2}
+ROUNDS=${AKHBAR_BENCH_ROUNDS:-3}
 
 say() { echo "bench-gateway: $*"; }
 
@@ -92,15 +98,52 @@ measure() {  # url
     END { if (bad > 0) { print "wrk: " bad " non-2xx answers" > "/dev/stderr"; exit 1 } printf "%.0f %.2f\n", rps, p99 }'
 }
 
+# The gateway again with another number of I/O threads: same environment,
+# same backends, same port.
+GATEWAY_ENV=()
+mapfile -d '' GATEWAY_ENV <"/proc/$(cat "$STATE/pids/gateway.pid")/environ"
+restart_gateway() {  # io-threads
+  local pid
+  pid=$(cat "$STATE/pids/gateway.pid")
+  kill -TERM "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  env -i "${GATEWAY_ENV[@]}" AKHBAR_GATEWAY_IO_THREADS="$1" \
+    "$BUILD_DIR/services/gateway/akhbar-gateway" >>"$STATE/logs/gateway.log" 2>&1 &
+  echo $! >"$STATE/pids/gateway.pid"
+  for _ in $(seq 1 100); do curl -fsS -o /dev/null "$GATEWAY/readyz" 2>/dev/null && return 0; sleep 0.1; done
+  echo "bench-gateway: the gateway did not come back" >&2
+  return 1
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# "label nginx-url gateway-url": ROUNDS alternating runs of each, medians compared.
+compare() {
+  local label=$1 nginx_url=$2 gateway_url=$3 round nginx_runs="" gateway_runs=""
+  for round in $(seq 1 "$ROUNDS"); do
+    nginx_runs+="$(measure "$nginx_url")"$'\n'
+    gateway_runs+="$(measure "$gateway_url")"$'\n'
+  done
+  local nr np gr gp
+  nr=$(awk 'NF { print $1 }' <<<"$nginx_runs" | median)
+  np=$(awk 'NF { print $2 }' <<<"$nginx_runs" | median)
+  gr=$(awk 'NF { print $1 }' <<<"$gateway_runs" | median)
+  gp=$(awk 'NF { print $2 }' <<<"$gateway_runs" | median)
+  awk -v l="$label" -v nr="$nr" -v np="$np" -v gr="$gr" -v gp="$gp" 'BEGIN {
+    printf "%-40s %12d %12d %6.2fx %8.2fms %8.2fms %6.2fx\n", l, nr, gr, gr / nr, np, gp, gp / np }'
+}
+
 echo
-printf '%-34s %12s %12s %7s %10s %10s %7s\n' "what ($THREADS threads, $CONNECTIONS conns, ${DURATION}s)" \
+printf '%-40s %12s %12s %7s %10s %10s %7s\n' \
+  "what ($THREADS thr, $CONNECTIONS conns, ${DURATION}s, median of $ROUNDS)" \
   "nginx req/s" "gw req/s" "ratio" "nginx p99" "gw p99" "ratio"
-for pair in "GET $ARTICLE_PATH|$ARTICLE_PATH|/article.json" "GET article page|$PAGE_PATH|/page.html"; do
-  IFS='|' read -r label gateway_path nginx_path <<<"$pair"
-  read -r nginx_rps nginx_p99 < <(measure "http://127.0.0.1:$NGINX_PORT$nginx_path")
-  read -r gw_rps gw_p99 < <(measure "$GATEWAY$gateway_path")
-  awk -v l="$label" -v nr="$nginx_rps" -v np="$nginx_p99" -v gr="$gw_rps" -v gp="$gw_p99" 'BEGIN {
-    printf "%-34s %12d %12d %6.2fx %8.2fms %8.2fms %6.2fx\n", l, nr, gr, gr / nr, np, gp, gp / np }'
+for io in $IO_THREADS; do
+  restart_gateway "$io"
+  compare "GET $ARTICLE_PATH, gw ${io} I/O thr" \
+    "http://127.0.0.1:$NGINX_PORT/article.json" "$GATEWAY$ARTICLE_PATH"
+  compare "GET article page, gw ${io} I/O thr" \
+    "http://127.0.0.1:$NGINX_PORT/page.html" "$GATEWAY$PAGE_PATH"
 done
 echo
+say "nginx: 2 workers, sendfile, open_file_cache; both measured with the same wrk settings"
 say "aim: gateway req/s ≥ 1.0x nginx's, p99 ≤ 1.5x nginx's"
