@@ -2,6 +2,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -13,7 +14,7 @@ namespace akhbar::gateway {
 unsigned HttpStatusOf(grpc::StatusCode code);
 
 // "NOT_FOUND", "INVALID_ARGUMENT", … as in the error body.
-std::string_view CodeName(grpc::StatusCode code);
+std::string CodeName(grpc::StatusCode code);
 
 // {"error":{"code":"…","message":"…"}} with the given status; 429 and 503
 // also say when to come back.

@@ -3,7 +3,6 @@
 #include <charconv>
 #include <optional>
 
-#include "absl/strings/str_cat.h"
 #include "services/gateway/errors.h"
 #include "services/gateway/openapi/openapi_document.h"
 #include "services/gateway/url.h"

@@ -78,15 +78,17 @@ Response PageRoutes::Home(const Call&) {
   return Html(200, pages::RenderHomePage(chrome, latest));
 }
 
-Response PageRoutes::Article(const Call& call) {
-  auto id = ArticleIdOf(call.first);
-  if (ErrorOf(id)) return NotFound();
+grpc::Status PageRoutes::GetArticle(std::string_view id_text, v1::GetArticleResponse* reply) {
+  auto id = ArticleIdOf(id_text);
+  if (ErrorOf(id)) return grpc::Status(grpc::StatusCode::NOT_FOUND, "");
   v1::GetArticleRequest request;
   request.set_id(std::get<int64_t>(id));
+  return backends_.article().GetArticle(backends_.ReadContext().get(), request, reply);
+}
+
+Response PageRoutes::Article(const Call& call) {
   v1::GetArticleResponse reply;
-  grpc::Status status =
-      backends_.article().GetArticle(backends_.ReadContext().get(), request, &reply);
-  if (!status.ok()) return ErrorFrom(status);
+  if (grpc::Status status = GetArticle(call.first, &reply); !status.ok()) return ErrorFrom(status);
   const v1::Article& article = reply.article();
   // One address per article: old slugs and mistyped ones lead to it.
   const std::optional<std::string> slug = PercentDecode(call.second);
@@ -118,14 +120,8 @@ Response PageRoutes::Article(const Call& call) {
 }
 
 Response PageRoutes::ShortLink(const Call& call) {
-  auto id = ArticleIdOf(call.first);
-  if (ErrorOf(id)) return NotFound();
-  v1::GetArticleRequest request;
-  request.set_id(std::get<int64_t>(id));
   v1::GetArticleResponse reply;
-  grpc::Status status =
-      backends_.article().GetArticle(backends_.ReadContext().get(), request, &reply);
-  if (!status.ok()) return ErrorFrom(status);
+  if (grpc::Status status = GetArticle(call.first, &reply); !status.ok()) return ErrorFrom(status);
   Response moved;
   moved.status = 301;
   moved.headers.emplace_back("Location",

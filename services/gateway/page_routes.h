@@ -28,6 +28,9 @@ class PageRoutes {
   Response NotFound();
 
  private:
+  // The article with the id in the path (a malformed id is NOT_FOUND: a
+  // reader followed a broken link).
+  grpc::Status GetArticle(std::string_view id_text, article::v1::GetArticleResponse* reply);
   // Navigation and the ticker strip of `ticker_section`.
   pages::Chrome ChromeFor(const std::string& ticker_section);
   Response Html(unsigned status, std::string body) const;

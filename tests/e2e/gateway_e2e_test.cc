@@ -338,5 +338,17 @@ TEST_F(GatewayEndToEnd, AClientOverItsRateIsToldToComeBackLater) {
   EXPECT_EQ(Get("/api/v1/sections", {{kClientHeader, "203.0.113.8"}}).status, 200);
 }
 
+TEST_F(GatewayEndToEnd, SigtermEndsTheEventStreamsAndExitsCleanly) {
+  auto stream = testing::SseStream::Open(stack_.gateway_port(), "/api/v1/ticker/stream");
+  ASSERT_NE(stream, nullptr);
+  ASSERT_TRUE(stream->Next(milliseconds(5000)).has_value());  // the snapshot
+  EXPECT_EQ(stack_.TerminateGateway(), 0);
+  // The stream ended (a browser reconnects elsewhere) rather than hang.
+  const auto start = Clock::now();
+  EXPECT_FALSE(stream->Next(milliseconds(5000)).has_value());
+  EXPECT_LT(Clock::now() - start, milliseconds(5000));
+  EXPECT_EQ(Get("/readyz").status, 0) << "nothing listens any more";
+}
+
 }  // namespace
 }  // namespace akhbar::e2e

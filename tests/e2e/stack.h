@@ -26,6 +26,8 @@ class Stack {
 
   int gateway_port() const { return gateway_port_; }
   article::v1::ArticleService::Stub& articles() { return *articles_; }
+  // SIGTERM to the gateway; its exit status once it has drained.
+  int TerminateGateway() { return processes_.at("GATEWAY")->Terminate(); }
   // A section created through the article service (sections have no HTTP route).
   bool CreateSection(const std::string& slug, const std::string& name);
 

@@ -96,7 +96,7 @@ std::shared_ptr<grpc::Channel> OpenChannel(const Invocation& invocation);
 void PrepareContext(const Invocation& invocation, grpc::ClientContext* context);
 
 // "NOT_FOUND" for grpc::StatusCode::NOT_FOUND and so on.
-std::string_view StatusCodeName(grpc::StatusCode code);
+std::string StatusCodeName(grpc::StatusCode code);
 
 // Prints "akhbarctl: <CODE>: <message>" to stderr; returns kExitRpcFailed.
 int RpcFailed(const grpc::Status& status);
