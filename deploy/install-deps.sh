@@ -12,6 +12,7 @@ PACKAGES=(
   postgresql postgresql-contrib redis-server redis-tools
   chromium             # tests/node: the browser test (headless)
   wrk nginx-light      # make bench-gateway: the load tool and the static-file reference
+  prometheus           # promtool: the alert rules' tests and the metrics lint
 )
 
 missing=()
@@ -56,7 +57,7 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
 # Debian starts the packaged servers on their default ports; akhbar runs its own private
 # instances, so the system ones are stopped to keep the machine quiet (harmless if absent).
-for svc in postgresql redis-server nginx; do
+for svc in postgresql redis-server nginx prometheus; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" || true
   fi

@@ -220,18 +220,16 @@ void Gateway::StartTickerStream(const HttpRequest& request,
   asio::post(backend_pool_, [this, section = section.value_or(""), last_id, responder] {
     absl::StatusOr<TickerFeed*> feed = ticker_.FeedOf(section);
     if (!feed.ok()) return responder->Reply(Finish(ErrorFromStatus(feed.status())));
-    responder->Post([this, feed = *feed, last_id, responder] {
+    responder->Post([feed = *feed, last_id, responder] {
       // The sink is known only once the stream starts; the close hook finds
       // it through this holder.
       auto holder = std::make_shared<std::shared_ptr<SseSink>>();
-      std::shared_ptr<SseSink> sink = responder->StartEventStream([this, feed, holder] {
+      std::shared_ptr<SseSink> sink = responder->StartEventStream([feed, holder] {
         if (*holder) feed->Unsubscribe(*holder);
         holder->reset();
-        metrics_.event_streams().Decrement();
       });
       if (!sink) return;
       *holder = sink;
-      metrics_.event_streams().Increment();
       feed->Subscribe(std::move(sink), last_id);
     });
   });

@@ -27,11 +27,6 @@ GatewayMetrics::GatewayMetrics(prometheus::Registry& registry, int io_threads)
       rate_limited_(CounterFamily(registry, "akhbar_gateway_rate_limited_total",
                                   "Requests refused with 429 by the per-client rate limit")
                         .Add({})),
-      event_streams_(prometheus::BuildGauge()
-                         .Name("akhbar_gateway_event_streams")
-                         .Help("Open Server-Sent Events streams of the ticker")
-                         .Register(registry)
-                         .Add({})),
       tallies_(static_cast<std::size_t>(io_threads)) {
   auto& durations = prometheus::BuildHistogram()
                         .Name("akhbar_http_request_duration_seconds")

@@ -2,7 +2,6 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
-#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
@@ -15,7 +14,8 @@
 namespace akhbar::gateway {
 
 // The gateway's HTTP metrics: every request counted by route and status and
-// timed by route; cache lookups; rate-limited requests; open event streams.
+// timed by route; cache lookups; rate-limited requests. (Open event streams
+// are counted by the ticker fan-out.)
 //
 // Each I/O thread counts into its own plain tallies and publishes them to
 // Prometheus on its tick (Flush, ten times a second): the request path takes
@@ -30,9 +30,6 @@ class GatewayMetrics {
   void CacheMiss(int worker) { ++tallies_[static_cast<std::size_t>(worker)].cache_misses; }
   void RateLimited(int worker) { ++tallies_[static_cast<std::size_t>(worker)].rate_limited; }
   void Flush(int worker);
-
-  // From any thread.
-  prometheus::Gauge& event_streams() { return event_streams_; }
 
  private:
   struct RouteTally {
@@ -53,7 +50,6 @@ class GatewayMetrics {
   prometheus::Counter& cache_hits_;
   prometheus::Counter& cache_misses_;
   prometheus::Counter& rate_limited_;
-  prometheus::Gauge& event_streams_;
   std::vector<Tallies> tallies_;  // one per I/O thread
 };
 

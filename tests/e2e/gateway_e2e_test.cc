@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -336,6 +338,31 @@ TEST_F(GatewayEndToEnd, AClientOverItsRateIsToldToComeBackLater) {
   EXPECT_FALSE(retry_after.empty());
   // Another client is not held back by this one.
   EXPECT_EQ(Get("/api/v1/sections", {{kClientHeader, "203.0.113.8"}}).status, 200);
+}
+
+TEST_F(GatewayEndToEnd, EveryProcessServesMetricsThatPromtoolAccepts) {
+  ASSERT_EQ(Get("/api/v1/sections").status, 200);  // some traffic to count
+  for (const auto& [service, port] : stack_.metrics_ports()) {
+    HttpReply metrics = Fetch(port, "GET", "/metrics");
+    ASSERT_EQ(metrics.status, 200) << service;
+    EXPECT_NE(metrics.body.find("akhbar_build_info"), std::string::npos) << service;
+    // promtool reads the exposition from its standard input; its findings
+    // (names, units, help) come back on standard output.
+    const std::string path = ::testing::TempDir() + "/metrics-" + service + ".txt";
+    { std::ofstream(path) << metrics.body; }
+    FILE* lint = ::popen(("promtool check metrics < " + path + " 2>&1").c_str(), "r");
+    ASSERT_NE(lint, nullptr);
+    std::string findings;
+    char chunk[4096];
+    for (std::size_t n; (n = std::fread(chunk, 1, sizeof(chunk), lint)) > 0;)
+      findings.append(chunk, n);
+    EXPECT_EQ(::pclose(lint), 0) << service << ": " << findings;
+    EXPECT_EQ(findings, "") << service;
+  }
+  EXPECT_NE(
+      Fetch(stack_.metrics_ports().at("GATEWAY"), "GET", "/metrics")
+          .body.find("akhbar_http_requests_total{code=\"200\",route=\"GET /api/v1/sections\"}"),
+      std::string::npos);
 }
 
 TEST_F(GatewayEndToEnd, SigtermEndsTheEventStreamsAndExitsCleanly) {

@@ -9,11 +9,12 @@
 
 namespace akhbar::e2e {
 
-std::map<std::string, std::string> Stack::ServiceEnv(const std::string& service, int port) const {
+std::map<std::string, std::string> Stack::ServiceEnv(const std::string& service, int port) {
+  metrics_ports_[service] = testing::FreePort();
   return {
       {"AKHBAR_LISTEN_HOST", "127.0.0.1"},
       {"AKHBAR_" + service + "_PORT", std::to_string(port)},
-      {"AKHBAR_" + service + "_METRICS_PORT", std::to_string(testing::FreePort())},
+      {"AKHBAR_" + service + "_METRICS_PORT", std::to_string(metrics_ports_[service])},
       {"AKHBAR_PG_DSN", postgres_.dsn()},
       {"AKHBAR_PG_POOL_SIZE", "4"},
       {"AKHBAR_REDIS_ADDR", "127.0.0.1:" + std::to_string(redis_.port())},

@@ -25,6 +25,8 @@ class Stack {
   void PrintLogs() const;
 
   int gateway_port() const { return gateway_port_; }
+  // Where each process ("ARTICLE", "TICKER", "RELATED", "GATEWAY") serves /metrics.
+  const std::map<std::string, int>& metrics_ports() const { return metrics_ports_; }
   article::v1::ArticleService::Stub& articles() { return *articles_; }
   // SIGTERM to the gateway; its exit status once it has drained.
   int TerminateGateway() { return processes_.at("GATEWAY")->Terminate(); }
@@ -32,7 +34,7 @@ class Stack {
   bool CreateSection(const std::string& slug, const std::string& name);
 
  private:
-  std::map<std::string, std::string> ServiceEnv(const std::string& service, int port) const;
+  std::map<std::string, std::string> ServiceEnv(const std::string& service, int port);
   bool StartService(const std::string& name, const std::string& binary, int port);
 
   testing::LocalPostgres postgres_;
@@ -40,6 +42,7 @@ class Stack {
   std::string tokens_;
   std::map<std::string, std::unique_ptr<testing::ServiceProcess>> processes_;
   int article_port_ = 0, ticker_port_ = 0, related_port_ = 0, gateway_port_ = 0;
+  std::map<std::string, int> metrics_ports_;
   std::unique_ptr<article::v1::ArticleService::Stub> articles_;
 };
 
