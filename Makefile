@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
 .PHONY: all deps configure build test test-unit test-integration asan run up down status fmt clean \
-        eval-related bench-related bench-gateway
+        eval-related bench-related bench-gateway observe
 
 all: build
 
@@ -52,6 +52,10 @@ run: build
 
 up: build
 	@deploy/local/stack.sh up
+
+# The stack in the background and Prometheus scraping it, with the alerts.
+observe: up
+	@deploy/local/observe.sh start
 
 down:
 	@deploy/local/stack.sh down

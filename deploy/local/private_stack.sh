@@ -12,10 +12,12 @@ declare -A PRIVATE_PORTS_TAKEN
 PRIVATE_CLEANUPS=()
 
 # A loopback port nobody listens on, not handed out before by this script.
+# Below the kernel's ephemeral range (32768 and up), where client sockets
+# would hold ports that nothing listens on.
 free_port() {
   local port
   while true; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     [ -z "${PRIVATE_PORTS_TAKEN[$port]:-}" ] || continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       PRIVATE_PORTS_TAKEN[$port]=1

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "services/gateway/ticker/frames.h"
 #include "tests/unit/gateway/ticker/recording_sink.h"
 #include "tests/unit/gateway/ticker/ticker_messages.h"
@@ -120,18 +125,133 @@ TEST(TickerFeedTest, DrainClosesEveryBrowserAndLateComersAtOnce) {
   EXPECT_EQ(late->closes(), 1);
 }
 
-TEST(TickerFramesTest, FramesAreSingleLineJsonUnderTheirSequence) {
-  ticker::v1::TickerItem item = Item("x", PRIORITY_URGENT);
-  item.set_text("سطر\nثان");
-  TickerEvent event;
-  event.set_kind(TickerEvent::KIND_UPDATED);
-  *event.mutable_item() = item;
-  const std::string frame = *EventFrame(event, 42);
-  EXPECT_EQ(frame.rfind("id: 42\nevent: updated\ndata: {", 0), 0u) << frame;
-  EXPECT_EQ(frame.find('\n', frame.find("data: ")), frame.size() - 2) << "one data line";
-  EXPECT_EQ(EventFrame(TickerEvent(), 1), nullptr);
-  const std::string snapshot = *SnapshotFrame({item}, 7);
-  EXPECT_NE(snapshot.find("\"sequence\":\"7\""), std::string::npos);
+TEST(TickerFeedTest, UpdatesReplaceAnItemAndMayMoveIt) {
+  TickerFeed feed("", {});
+  feed.Apply(Snapshot(1, {Item("a", PRIORITY_NORMAL, 100), Item("b", PRIORITY_NORMAL, 50)}));
+  const std::shared_ptr<const TickerFeed::State> before = feed.Current();
+  ticker::v1::TickerItem promoted = Item("b", PRIORITY_URGENT, 50);
+  promoted.set_text("عاجل: نص جديد");
+  EXPECT_TRUE(feed.Apply(Event(2, TickerEvent::KIND_UPDATED, promoted)));
+  EXPECT_EQ(Ids(feed), (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(feed.Current()->items[0].text(), "عاجل: نص جديد");
+  EXPECT_EQ(feed.Current()->items.size(), 2u) << "an update is not a second item";
+  // A reader holding the old state keeps a consistent picture.
+  EXPECT_EQ(before->sequence, 1u);
+  EXPECT_EQ(before->items[0].id(), "a");
+}
+
+TEST(TickerFeedTest, RemovedAndExpiredItemsLeaveTheTicker) {
+  TickerFeed feed("", {});
+  feed.Apply(Snapshot(1, {Item("a", PRIORITY_URGENT), Item("b", PRIORITY_NORMAL),
+                          Item("c", PRIORITY_IMPORTANT)}));
+  feed.Apply(Event(2, TickerEvent::KIND_REMOVED, Item("a", PRIORITY_URGENT)));
+  EXPECT_EQ(Ids(feed), (std::vector<std::string>{"c", "b"}));
+  feed.Apply(Event(3, TickerEvent::KIND_EXPIRED, Item("c", PRIORITY_IMPORTANT)));
+  EXPECT_EQ(Ids(feed), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(feed.Current()->sequence, 3u);
+}
+
+TEST(TickerFeedTest, NothingCountsBeforeTheFirstSnapshot) {
+  TickerFeed feed("", {});
+  EXPECT_FALSE(feed.Apply(Event(5, TickerEvent::KIND_ADDED, Item("a", PRIORITY_URGENT))));
+  EXPECT_FALSE(feed.Apply(Heartbeat(9)));
+  EXPECT_FALSE(feed.Current()->ready);
+  EXPECT_TRUE(feed.Current()->items.empty());
+  EXPECT_EQ(feed.resume_sequence(), 0u) << "so that the next Watch starts with a snapshot";
+  feed.Apply(Snapshot(4, {}));
+  EXPECT_EQ(feed.resume_sequence(), 4u);
+}
+
+TEST(TickerFeedTest, AnEventOfUnknownKindChangesNothing) {
+  TickerFeed feed("", {});
+  feed.Apply(Snapshot(1, {}));
+  auto sink = std::make_shared<RecordingSink>();
+  feed.Subscribe(sink, std::nullopt);
+  EXPECT_FALSE(feed.Apply(Event(2, TickerEvent::KIND_UNSPECIFIED, Item("a", PRIORITY_URGENT))));
+  EXPECT_TRUE(feed.Current()->items.empty());
+  EXPECT_EQ(sink->frame_count(), 1u);
+}
+
+TEST(TickerFeedTest, ANewSnapshotReplacesEverythingAndTellsEveryBrowser) {
+  TickerFeed feed("", {});
+  feed.Apply(Snapshot(10, {Item("gone", PRIORITY_URGENT)}));
+  feed.Apply(Event(11, TickerEvent::KIND_ADDED, Item("a", PRIORITY_NORMAL)));
+  auto sink = std::make_shared<RecordingSink>();
+  feed.Subscribe(sink, std::nullopt);
+  // The service restarted and the gateway's Watch began again with a snapshot.
+  EXPECT_TRUE(feed.Apply(Snapshot(20, {Item("new", PRIORITY_NORMAL)})));
+  EXPECT_EQ(Ids(feed), (std::vector<std::string>{"new"}));
+  ASSERT_EQ(sink->frame_count(), 2u);
+  const ParsedFrame snapshot = ParseFrame(sink->Frames()[1]);
+  EXPECT_EQ(snapshot.event, "snapshot");
+  EXPECT_EQ(snapshot.id, "20");
+  // The events before it are forgotten: a browser that saw 11 is caught up
+  // with the new snapshot, not with frames of the old state.
+  auto back = std::make_shared<RecordingSink>();
+  feed.Subscribe(back, 11);
+  ASSERT_EQ(back->frame_count(), 1u);
+  EXPECT_EQ(ParseFrame(back->Frames()[0]).event, "snapshot");
+}
+
+TEST(TickerFeedTest, HeartbeatsConfirmQuietStretchesForTheGatewaysOwnResume) {
+  TickerFeed feed("sport", {});
+  feed.Apply(Snapshot(10, {}));
+  feed.Apply(Heartbeat(30));
+  EXPECT_EQ(feed.resume_sequence(), 30u);
+  EXPECT_EQ(feed.Current()->sequence, 10u) << "no item changed";
+  feed.Apply(Heartbeat(25));
+  EXPECT_EQ(feed.resume_sequence(), 30u) << "never backwards";
+  EXPECT_FALSE(feed.Apply(Event(30, TickerEvent::KIND_ADDED, Item("old", PRIORITY_NORMAL))));
+  EXPECT_TRUE(feed.Apply(Event(31, TickerEvent::KIND_ADDED, Item("a", PRIORITY_NORMAL))));
+  EXPECT_EQ(feed.resume_sequence(), 31u);
+  // A browser's Last-Event-ID is an event's sequence, never a heartbeat's.
+  auto sink = std::make_shared<RecordingSink>();
+  feed.Subscribe(sink, 10);
+  ASSERT_EQ(sink->frame_count(), 1u);
+  EXPECT_EQ(ParseFrame(sink->Frames()[0]).id, "31");
+}
+
+TEST(TickerFeedTest, HeartbeatsReachEveryBrowser) {
+  TickerFeed feed("", {});
+  feed.SendHeartbeat();  // nobody listening: nothing to do
+  auto first = std::make_shared<RecordingSink>();
+  auto second = std::make_shared<RecordingSink>();
+  feed.Subscribe(first, std::nullopt);
+  feed.Subscribe(second, std::nullopt);
+  feed.SendHeartbeat();
+  EXPECT_EQ(first->Frames(), (std::vector<std::string>{": heartbeat\n\n"}));
+  EXPECT_EQ(second->Frames(), (std::vector<std::string>{": heartbeat\n\n"}));
+}
+
+// Whatever the interleaving of a browser's arrival with the events, it gets
+// one starting point and then every event after it exactly once, in order.
+TEST(TickerFeedTest, SubscribingWhileEventsFlowNeitherLosesNorRepeatsAFrame) {
+  TickerFeed feed("", {.history = 64});
+  feed.Apply(Snapshot(0, {}));
+  constexpr uint64_t kLast = 400;
+  std::thread writer([&feed] {
+    for (uint64_t s = 1; s <= kLast; ++s) {
+      feed.Apply(Event(s, TickerEvent::KIND_ADDED, Item("i" + std::to_string(s), PRIORITY_NORMAL)));
+    }
+  });
+  std::vector<std::shared_ptr<RecordingSink>> sinks;
+  for (int i = 0; i < 200; ++i) {
+    auto sink = std::make_shared<RecordingSink>();
+    const uint64_t seen = feed.Current()->sequence;
+    feed.Subscribe(sink, i % 2 == 0 ? std::optional<uint64_t>(seen) : std::nullopt);
+    sinks.push_back(sink);
+  }
+  writer.join();
+  for (const auto& sink : sinks) {
+    const std::vector<std::string> frames = sink->Frames();
+    ASSERT_FALSE(frames.empty());
+    uint64_t expected = std::stoull(ParseFrame(frames[0]).id);
+    for (std::size_t i = 1; i < frames.size(); ++i) {
+      ASSERT_EQ(ParseFrame(frames[i]).id, std::to_string(++expected)) << i;
+      ASSERT_EQ(ParseFrame(frames[i]).event, "added");
+    }
+    EXPECT_EQ(expected, kLast);
+  }
 }
 
 }  // namespace

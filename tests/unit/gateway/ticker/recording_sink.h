@@ -1,5 +1,8 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,8 +18,11 @@ namespace akhbar::gateway {
 class RecordingSink : public SseSink {
  public:
   void Send(std::shared_ptr<const std::string> frame) override {
-    std::lock_guard lock(mu_);
-    frames_.push_back(std::move(frame));
+    {
+      std::lock_guard lock(mu_);
+      frames_.push_back(std::move(frame));
+    }
+    changed_.notify_all();
   }
   void Close() override {
     std::function<void()> on_close;
@@ -25,6 +31,7 @@ class RecordingSink : public SseSink {
       ++closes_;
       on_close = on_close_;
     }
+    changed_.notify_all();
     if (on_close) on_close();
   }
 
@@ -51,8 +58,16 @@ class RecordingSink : public SseSink {
     return closes_;
   }
 
+  // For frames sent from another thread: whether `count` arrived in time.
+  bool WaitForFrames(std::size_t count,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(5)) const {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, timeout, [&] { return frames_.size() >= count; });
+  }
+
  private:
   mutable std::mutex mu_;
+  mutable std::condition_variable changed_;
   std::vector<std::shared_ptr<const std::string>> frames_;
   int closes_ = 0;
   std::function<void()> on_close_;
