@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make observe's Prometheus against a whole stack of its own: every target is
-# scraped and up, and a known query answers for every process.
+# scraped and up, a known query answers for every process, the alerts are
+# loaded and every query of the Grafana dashboard evaluates.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
@@ -28,4 +29,16 @@ echo "$answer" | grep -q '"value":\[[0-9.]*,"4"\]' || {
 }
 rules=$(curl -fsS "$api/rules")
 echo "$rules" | grep -q '"name":"AkhbarOutboxLag"' || { echo "observe test: the alerts are not loaded"; exit 1; }
-echo "observe test: 4 targets up, akhbar_build_info from each, alerts loaded"
+# Every query of the Grafana dashboard is valid PromQL over these series.
+mapfile -t exprs < <(node -e '
+  const dashboard = require(process.argv[1]);
+  for (const panel of dashboard.panels) for (const target of panel.targets || []) console.log(target.expr);
+' "$ROOT/deploy/grafana/dashboards/akhbar.json")
+[ "${#exprs[@]}" -gt 20 ] || { echo "observe test: only ${#exprs[@]} dashboard queries found"; exit 1; }
+for expr in "${exprs[@]}"; do
+  answer=$(curl -sS --data-urlencode "query=$expr" "$api/query")
+  echo "$answer" | grep -q '"status":"success"' ||
+    { echo "observe test: a dashboard query fails: $expr → $answer"; exit 1; }
+done
+echo "observe test: 4 targets up, akhbar_build_info from each, alerts loaded," \
+     "${#exprs[@]} dashboard queries valid"
