@@ -20,6 +20,14 @@ google::protobuf::Struct Document() {
   return document;
 }
 
+// The object at `key` of `value` (an empty one when there is none).
+const google::protobuf::Struct& Field(const google::protobuf::Struct& value,
+                                      const std::string& key) {
+  auto it = value.fields().find(key);
+  return it == value.fields().end() ? google::protobuf::Struct::default_instance()
+                                    : it->second.struct_value();
+}
+
 http::verb VerbOf(const std::string& method) {
   if (method == "get") return http::verb::get;
   if (method == "post") return http::verb::post;
@@ -78,6 +86,69 @@ TEST(OpenApiDocumentTest, EveryRouteIsDocumented) {
     auto it = paths.find(path);
     ASSERT_NE(it, paths.end()) << name << " is not in openapi.json";
     EXPECT_TRUE(it->second.struct_value().fields().contains(method)) << name;
+  }
+}
+
+// Reads are open and every write needs a token, so clients and the lint see
+// which calls send Authorization.
+TEST(OpenApiDocumentTest, EveryWriteAndOnlyWritesNeedBearerAuth) {
+  const google::protobuf::Struct document = Document();
+  int writes = 0;
+  for (const auto& [path, item] : Field(document, "paths").fields()) {
+    for (const auto& [method, operation] : item.struct_value().fields()) {
+      const auto& security = operation.struct_value().fields();
+      const bool needs_token = security.contains("security") &&
+                               security.at("security").list_value().values_size() == 1 &&
+                               security.at("security")
+                                   .list_value()
+                                   .values(0)
+                                   .struct_value()
+                                   .fields()
+                                   .contains("bearerAuth");
+      EXPECT_EQ(needs_token, method != "get") << method << " " << path;
+      writes += method != "get";
+    }
+  }
+  EXPECT_EQ(writes, 9);
+}
+
+// Every JSON error a route documents has the one error body.
+TEST(OpenApiDocumentTest, JsonErrorsUseTheErrorSchema) {
+  const google::protobuf::Struct document = Document();
+  const auto& shared = Field(Field(document, "components"), "responses");
+  int errors = 0;
+  for (const auto& [path, item] : Field(document, "paths").fields()) {
+    for (const auto& [method, operation] : item.struct_value().fields()) {
+      for (const auto& [status, answer] : Field(operation.struct_value(), "responses").fields()) {
+        if (status < "400") continue;
+        const google::protobuf::Struct* response = &answer.struct_value();
+        if (response->fields().contains("$ref")) {
+          const std::string ref = response->fields().at("$ref").string_value();
+          response = &Field(shared, ref.substr(ref.rfind('/') + 1));
+        }
+        const auto& json = Field(Field(*response, "content"), "application/json");
+        if (json.fields().empty()) continue;  // the pages answer their errors in HTML
+        EXPECT_EQ(Field(json, "schema").fields().at("$ref").string_value(),
+                  "#/components/schemas/Error")
+            << method << " " << path << " " << status;
+        ++errors;
+      }
+    }
+  }
+  EXPECT_GT(errors, 100);
+}
+
+// Edits of a thing that can no longer change (a taken-down article, a
+// retracted or expired ticker item) answer 412, and a version clash 409.
+TEST(OpenApiDocumentTest, EditsDocumentConflictsAndPreconditions) {
+  const google::protobuf::Struct document = Document();
+  for (const std::string path : {"/api/v1/articles/{id}", "/api/v1/ticker/{id}"}) {
+    const auto& responses =
+        Field(Field(Field(Field(document, "paths"), path), "patch"), "responses");
+    for (const std::string status :
+         {"200", "400", "401", "403", "404", "409", "412", "413", "415", "429", "503", "504"}) {
+      EXPECT_TRUE(responses.fields().contains(status)) << "PATCH " << path << " " << status;
+    }
   }
 }
 

@@ -109,10 +109,7 @@ std::string RenderArticlePage(const Chrome& chrome, const v1::Article& article,
   out += "</a></p>\n<h1>";
   AppendEscaped(out, article.title());
   out += "</h1>\n<p class=\"meta\">";
-  const std::string iso = IsoTime(article.published_at());
-  if (!iso.empty()) {
-    out += "<time datetime=\"" + iso + "\">" + ArabicDate(article.published_at()) + "</time>";
-  }
+  AppendTime(out, article.published_at());
   if (!article.author().empty()) {
     out += " <span class=\"author\">";
     AppendEscaped(out, article.author());

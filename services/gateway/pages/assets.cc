@@ -93,7 +93,10 @@ std::string_view TickerJs() {
     if (when(a) !== when(b)) return when(b) - when(a);
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   }
+  // The server's rule: http(s) or site-relative, never "//host", and no
+  // control character (browsers drop tabs and newlines: "/\n/x" is "//x").
   function safeUrl(url) {
+    if (/[\u0000-\u001f\u007f]/.test(url)) return false;
     return /^https?:\/\//.test(url) || (/^\//.test(url) && !/^\/[\/\\]/.test(url));
   }
   function render(item) {
@@ -108,7 +111,9 @@ std::string_view TickerJs() {
       li.appendChild(badge);
       li.appendChild(document.createTextNode(' '));
     }
-    var href = item.articleId ? '/news/' + item.articleId : (item.url && safeUrl(item.url) ? item.url : '');
+    // int64 travels as a string in proto3 JSON.
+    var article = /^[1-9][0-9]*$/.test(String(item.articleId || '')) ? item.articleId : '';
+    var href = article ? '/news/' + article : (item.url && safeUrl(item.url) ? item.url : '');
     var text = document.createTextNode(item.text || '');
     if (href) {
       var link = document.createElement('a');

@@ -33,6 +33,11 @@ void AppendEscaped(std::string& out, std::string_view text) {
 }
 
 bool IsSafeUrl(std::string_view url) {
+  // Browsers drop tabs and newlines from a URL before parsing it, so "/\n/evil"
+  // would become the off-site "//evil": no control character passes.
+  for (const char c : url) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  }
   if (url.starts_with("https://") || url.starts_with("http://")) return true;
   return url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\");
 }

@@ -10,7 +10,8 @@ namespace akhbar::gateway::pages {
 void AppendEscaped(std::string& out, std::string_view text);
 
 // Whether an image or link URL may appear on a page: http(s) or site-relative
-// ("/media/…", not "//host"); javascript:, data: and the like are dropped.
+// ("/media/…", not "//host"), with no control character in it;
+// javascript:, data: and the like are dropped.
 bool IsSafeUrl(std::string_view url);
 
 }  // namespace akhbar::gateway::pages

@@ -41,19 +41,21 @@ void AppendTickerItem(std::string& out, const ticker::v1::TickerItem& item) {
   if (item.priority() == ticker::v1::PRIORITY_IMPORTANT) out += " class=\"important\"";
   out += ">";
   if (item.priority() == ticker::v1::PRIORITY_URGENT) out += "<span class=\"badge\">عاجل</span> ";
-  std::string href;
-  if (item.link_case() == ticker::v1::TickerItem::kArticleId) {
-    href = "/news/" + std::to_string(item.article_id());
-  } else if (item.link_case() == ticker::v1::TickerItem::kUrl && IsSafeUrl(item.url())) {
-    href = item.url();
-  }
-  if (!href.empty()) {
+  // "/news/{id}" redirects to the article's canonical address.
+  const bool to_article =
+      item.link_case() == ticker::v1::TickerItem::kArticleId && item.article_id() > 0;
+  const bool to_url = item.link_case() == ticker::v1::TickerItem::kUrl && IsSafeUrl(item.url());
+  if (to_article) {
+    out += "<a href=\"/news/";
+    out += std::to_string(item.article_id());
+    out += "\">";
+  } else if (to_url) {
     out += "<a href=\"";
-    AppendEscaped(out, href);
+    AppendEscaped(out, item.url());
     out += "\">";
   }
   AppendEscaped(out, item.text());
-  if (!href.empty()) out += "</a>";
+  if (to_article || to_url) out += "</a>";
   out += "</li>";
 }
 
@@ -106,15 +108,8 @@ void AppendArticleItem(std::string& out, int64_t id, std::string_view slug, std:
   out += ArticlePath(id, slug);
   out += "\">";
   AppendEscaped(out, title);
-  out += "</a>";
-  const std::string iso = IsoTime(published_at);
-  if (!iso.empty()) {
-    out += " <time datetime=\"";
-    out += iso;
-    out += "\">";
-    out += ArabicDate(published_at);
-    out += "</time>";
-  }
+  out += "</a> ";
+  AppendTime(out, published_at);
   out += "</li>";
 }
 

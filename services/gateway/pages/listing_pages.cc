@@ -42,6 +42,20 @@ std::string Listing(const Chrome& chrome, std::string_view heading, std::string_
   return out;
 }
 
+// A reader never meets an empty error page, nor one in English.
+std::string_view DefaultErrorMessage(unsigned status) {
+  switch (status) {
+    case 404:
+      return "لم نجد هذه الصفحة";
+    case 410:
+      return "لم تعد هذه الصفحة متاحة";
+    case 429:
+      return "طلبات كثيرة في وقت قصير، حاول بعد قليل";
+    default:
+      return status >= 500 ? "تعذر عرض الصفحة الآن، حاول بعد قليل" : "تعذر فتح هذه الصفحة";
+  }
+}
+
 }  // namespace
 
 std::string RenderHomePage(const Chrome& chrome, const std::vector<SectionBlock>& latest) {
@@ -77,6 +91,7 @@ std::string RenderTagPage(const Chrome& chrome, const v1::Tag& tag,
 }
 
 std::string RenderErrorPage(const Chrome& chrome, unsigned status, std::string_view message) {
+  if (message.empty()) message = DefaultErrorMessage(status);
   std::string out;
   out.reserve(8192);
   BeginPage(out, chrome, message);

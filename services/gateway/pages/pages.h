@@ -43,7 +43,8 @@ std::string RenderSectionPage(const Chrome& chrome, const article::v1::Section& 
 std::string RenderTagPage(const Chrome& chrome, const article::v1::Tag& tag,
                           const std::vector<article::v1::Article>& articles,
                           std::string_view next_page_token);
-// 404 and the like; `message` is shown as it is (escaped).
+// 404 and the like; `message` is shown as it is (escaped), or a standard
+// Arabic one for `status` when empty.
 std::string RenderErrorPage(const Chrome& chrome, unsigned status, std::string_view message);
 
 // "/news/{id}/{percent-encoded slug}": an article's one address.

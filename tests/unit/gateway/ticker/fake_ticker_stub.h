@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,17 +56,17 @@ class FakeWatch {
   bool Read(ticker::v1::WatchResponse* message) {
     std::unique_lock lock(mu_);
     while (true) {
-      // Cancellation leaves no trace but a flag in the context: look often.
-      if (ContextCancelled(*context_)) {
-        if (!end_) end_ = grpc::Status(grpc::StatusCode::CANCELLED, "Cancelled");
-        return false;
-      }
       if (!pending_.empty()) {
         *message = std::move(pending_.front());
         pending_.pop_front();
         return true;
       }
       if (end_) return false;
+      // Cancellation leaves no trace but a flag in the context: look often.
+      if (ContextCancelled(*context_)) {
+        end_ = grpc::Status(grpc::StatusCode::CANCELLED, "Cancelled");
+        return false;
+      }
       changed_.wait_for(lock, std::chrono::milliseconds(1));
     }
   }
@@ -111,9 +112,9 @@ class FakeTickerStub : public ticker::v1::TickerService::StubInterface {
  public:
   // The `nth` (from 0) Watch of `section`, once the client has opened it;
   // null when it is not opened within `timeout`.
-  std::shared_ptr<FakeWatch> WaitForWatch(const std::string& section, std::size_t nth,
-                                          std::chrono::milliseconds timeout =
-                                              std::chrono::seconds(5)) {
+  std::shared_ptr<FakeWatch> WaitForWatch(
+      const std::string& section, std::size_t nth,
+      std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     std::unique_lock lock(mu_);
     std::shared_ptr<FakeWatch> found;
     opened_.wait_for(lock, timeout, [&] {
@@ -128,6 +129,12 @@ class FakeTickerStub : public ticker::v1::TickerService::StubInterface {
       return false;
     });
     return found;
+  }
+  // Messages the next Watch of `section` sends as soon as it is opened, so
+  // that they are read before any timer of the client's can fire.
+  void Preload(const std::string& section, std::vector<ticker::v1::WatchResponse> messages) {
+    std::lock_guard lock(mu_);
+    for (auto& message : messages) preloaded_[section].push_back(std::move(message));
   }
   std::size_t watch_count() const {
     std::lock_guard lock(mu_);
@@ -146,8 +153,7 @@ class FakeTickerStub : public ticker::v1::TickerService::StubInterface {
                                 ticker::v1::UpdateTickerItemResponse*) override {
     return Unimplemented();
   }
-  grpc::Status RetractTickerItem(grpc::ClientContext*,
-                                 const ticker::v1::RetractTickerItemRequest&,
+  grpc::Status RetractTickerItem(grpc::ClientContext*, const ticker::v1::RetractTickerItemRequest&,
                                  ticker::v1::RetractTickerItemResponse*) override {
     return Unimplemented();
   }
@@ -166,6 +172,11 @@ class FakeTickerStub : public ticker::v1::TickerService::StubInterface {
     auto watch = std::make_shared<FakeWatch>(request, context);
     {
       std::lock_guard lock(mu_);
+      auto preloaded = preloaded_.find(request.section());
+      if (preloaded != preloaded_.end()) {
+        for (auto& message : preloaded->second) watch->Send(std::move(message));
+        preloaded_.erase(preloaded);
+      }
       watches_.push_back(watch);
     }
     opened_.notify_all();
@@ -225,6 +236,7 @@ class FakeTickerStub : public ticker::v1::TickerService::StubInterface {
   mutable std::mutex mu_;
   std::condition_variable opened_;
   std::vector<std::shared_ptr<FakeWatch>> watches_;
+  std::map<std::string, std::vector<ticker::v1::WatchResponse>> preloaded_;
 };
 
 }  // namespace akhbar::gateway

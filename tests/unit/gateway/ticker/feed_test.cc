@@ -142,8 +142,8 @@ TEST(TickerFeedTest, UpdatesReplaceAnItemAndMayMoveIt) {
 
 TEST(TickerFeedTest, RemovedAndExpiredItemsLeaveTheTicker) {
   TickerFeed feed("", {});
-  feed.Apply(Snapshot(1, {Item("a", PRIORITY_URGENT), Item("b", PRIORITY_NORMAL),
-                          Item("c", PRIORITY_IMPORTANT)}));
+  feed.Apply(Snapshot(
+      1, {Item("a", PRIORITY_URGENT), Item("b", PRIORITY_NORMAL), Item("c", PRIORITY_IMPORTANT)}));
   feed.Apply(Event(2, TickerEvent::KIND_REMOVED, Item("a", PRIORITY_URGENT)));
   EXPECT_EQ(Ids(feed), (std::vector<std::string>{"c", "b"}));
   feed.Apply(Event(3, TickerEvent::KIND_EXPIRED, Item("c", PRIORITY_IMPORTANT)));
@@ -234,21 +234,39 @@ TEST(TickerFeedTest, SubscribingWhileEventsFlowNeitherLosesNorRepeatsAFrame) {
       feed.Apply(Event(s, TickerEvent::KIND_ADDED, Item("i" + std::to_string(s), PRIORITY_NORMAL)));
     }
   });
-  std::vector<std::shared_ptr<RecordingSink>> sinks;
+  struct Browser {
+    std::shared_ptr<RecordingSink> sink;
+    std::optional<uint64_t> last_event_id;
+  };
+  std::vector<Browser> browsers;
   for (int i = 0; i < 200; ++i) {
-    auto sink = std::make_shared<RecordingSink>();
-    const uint64_t seen = feed.Current()->sequence;
-    feed.Subscribe(sink, i % 2 == 0 ? std::optional<uint64_t>(seen) : std::nullopt);
-    sinks.push_back(sink);
+    Browser browser{std::make_shared<RecordingSink>(), std::nullopt};
+    if (i % 2 == 0) browser.last_event_id = feed.Current()->sequence;
+    feed.Subscribe(browser.sink, browser.last_event_id);
+    browsers.push_back(browser);
   }
   writer.join();
-  for (const auto& sink : sinks) {
-    const std::vector<std::string> frames = sink->Frames();
-    ASSERT_FALSE(frames.empty());
-    uint64_t expected = std::stoull(ParseFrame(frames[0]).id);
-    for (std::size_t i = 1; i < frames.size(); ++i) {
-      ASSERT_EQ(ParseFrame(frames[i]).id, std::to_string(++expected)) << i;
-      ASSERT_EQ(ParseFrame(frames[i]).event, "added");
+  for (const Browser& browser : browsers) {
+    const std::vector<std::string> frames = browser.sink->Frames();
+    uint64_t expected = browser.last_event_id.value_or(0);
+    std::size_t next = 0;
+    if (!frames.empty() && ParseFrame(frames[0]).event == "snapshot") {
+      const ParsedFrame snapshot = ParseFrame(frames[0]);
+      expected = std::stoull(snapshot.id);
+      // The snapshot shows exactly the items of its sequence.
+      std::size_t items = 0;
+      for (std::size_t at = 0; (at = snapshot.data.find("\"id\":\"i", at)) != std::string::npos;
+           ++at) {
+        ++items;
+      }
+      ASSERT_EQ(items, expected);
+      next = 1;
+    } else {
+      ASSERT_TRUE(browser.last_event_id.has_value()) << "a new browser starts with a snapshot";
+    }
+    for (; next < frames.size(); ++next) {
+      ASSERT_EQ(ParseFrame(frames[next]).id, std::to_string(++expected)) << next;
+      ASSERT_EQ(ParseFrame(frames[next]).event, "added");
     }
     EXPECT_EQ(expected, kLast);
   }

@@ -1,7 +1,12 @@
 // The SSE frames browsers parse: exact bytes, one JSON line, id = sequence.
 #include "services/gateway/ticker/frames.h"
 
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
 
 #include "tests/unit/gateway/ticker/ticker_messages.h"
 
@@ -24,11 +29,22 @@ TEST(TickerFramesTest, AnEventFrameIsItsSequenceItsKindAndTheItemAsOneJsonLine) 
   // A newline in the text must not end the data line early.
   item.set_text("سطر\nثان");
   item.set_article_id(7);
-  EXPECT_EQ(*EventFrame(EventOf(TickerEvent::KIND_UPDATED, item), 42),
-            "id: 42\nevent: updated\ndata: "
-            "{\"id\":\"x\",\"text\":\"سطر\\nثان\",\"articleId\":\"7\","
-            "\"priority\":\"PRIORITY_URGENT\",\"sections\":[],"
-            "\"startsAt\":\"2023-11-14T22:13:20Z\",\"version\":\"0\",\"author\":\"\"}\n\n");
+  const std::string frame = *EventFrame(EventOf(TickerEvent::KIND_UPDATED, item), 42);
+  const std::string head = "id: 42\nevent: updated\ndata: ";
+  ASSERT_EQ(frame.substr(0, head.size()), head);
+  ASSERT_EQ(frame.substr(frame.size() - 2), "\n\n");
+  const std::string data = frame.substr(head.size(), frame.size() - head.size() - 2);
+  EXPECT_EQ(data.find('\n'), std::string::npos) << data;
+  // The proto3 JSON mapping, as GET /api/v1/ticker writes it: camelCase
+  // names, int64 as strings, RFC 3339 times, and empty fields present.
+  EXPECT_NE(data.find("\"text\":\"سطر\\nثان\""), std::string::npos) << data;
+  EXPECT_NE(data.find("\"articleId\":\"7\""), std::string::npos) << data;
+  EXPECT_NE(data.find("\"startsAt\":\"2023-11-14T22:13:20Z\""), std::string::npos) << data;
+  EXPECT_NE(data.find("\"author\":\"\""), std::string::npos) << data;
+  ticker::v1::TickerItem parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(data, &parsed).ok()) << data;
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(parsed, item))
+      << parsed.DebugString();
 }
 
 TEST(TickerFramesTest, EveryKindHasItsEventName) {
@@ -47,8 +63,8 @@ TEST(TickerFramesTest, EveryKindHasItsEventName) {
 }
 
 TEST(TickerFramesTest, ASnapshotFrameKeepsTheGivenOrderAndCarriesItsSequence) {
-  const std::string frame =
-      *SnapshotFrame({Item("b", PRIORITY_URGENT), Item("a", PRIORITY_IMPORTANT)}, 18446744073709551615u);
+  const std::string frame = *SnapshotFrame(
+      {Item("b", PRIORITY_URGENT), Item("a", PRIORITY_IMPORTANT)}, 18446744073709551615u);
   EXPECT_EQ(frame,
             "id: 18446744073709551615\nevent: snapshot\ndata: {\"items\":["
             "{\"id\":\"b\",\"text\":\"خبر b\",\"priority\":\"PRIORITY_URGENT\",\"sections\":[],"
@@ -59,7 +75,8 @@ TEST(TickerFramesTest, ASnapshotFrameKeepsTheGivenOrderAndCarriesItsSequence) {
 }
 
 TEST(TickerFramesTest, AnEmptyTickerIsAnEmptyListNotAMissingOne) {
-  EXPECT_EQ(*SnapshotFrame({}, 0), "id: 0\nevent: snapshot\ndata: {\"items\":[],\"sequence\":\"0\"}\n\n");
+  EXPECT_EQ(*SnapshotFrame({}, 0),
+            "id: 0\nevent: snapshot\ndata: {\"items\":[],\"sequence\":\"0\"}\n\n");
 }
 
 TEST(TickerFramesTest, AHeartbeatIsACommentBrowsersIgnore) {
