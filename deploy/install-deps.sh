@@ -21,11 +21,13 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
-# Node.js and npm run tests/node (the browser test, the OpenAPI lint). A
-# machine with another Node.js build (one that bundles npm) keeps it: Debian's
-# npm package would conflict with it.
+# Node.js and npm run tests/node (the browser test, the OpenAPI lint, the
+# Kubernetes manifests' validation). A machine with another Node.js build
+# (one that bundles npm) keeps it: Debian's npm package would conflict with it.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# kubectl renders the Kubernetes overlays in the tests (any recent one will do).
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # tests/node's packages (the browser test's driver, the OpenAPI linter), exactly

@@ -16,6 +16,7 @@ ArticleConfig LoadArticleConfig() {
       env.Millis("AKHBAR_ARTICLE_NEGATIVE_CACHE_TTL_MS", milliseconds(30000), milliseconds(0),
                  milliseconds(3600000));
   config.migrate = env.Bool("AKHBAR_MIGRATE", true);
+  config.migrate_only = env.Bool("AKHBAR_MIGRATE_ONLY", false);
   env.ExitOnErrors("akhbar-article");
   return config;
 }

@@ -18,6 +18,8 @@ struct ArticleConfig {
   // AKHBAR_MIGRATE: apply pending migrations at start (default true; a
   // platform that runs them as a separate job turns it off).
   bool migrate = true;
+  // AKHBAR_MIGRATE_ONLY: apply them and exit (the migration Job on Kubernetes).
+  bool migrate_only = false;
 };
 
 // Reads the environment; exits with every problem listed when invalid.

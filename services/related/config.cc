@@ -17,6 +17,7 @@ RelatedConfig LoadRelatedConfig() {
                                 milliseconds(100), milliseconds(3600000));
   config.threshold = env.Double("AKHBAR_RELATED_THRESHOLD", 0.10, 0, 10);
   config.migrate = env.Bool("AKHBAR_MIGRATE", true);
+  config.migrate_only = env.Bool("AKHBAR_MIGRATE_ONLY", false);
   env.ExitOnErrors("akhbar-related");
   return config;
 }

@@ -44,6 +44,10 @@ int main() {
       return 1;
     }
   }
+  if (config.migrate_only) {
+    log::Info("migrations applied; exiting (AKHBAR_MIGRATE_ONLY)");
+    return 0;
+  }
   cache::Redis redis(cache::RedisOptionsFrom(config.redis), &metrics.registry());
 
   related::PgRelatedStore store(*database);

@@ -22,6 +22,7 @@ TickerConfig LoadTickerConfig() {
       env.Millis("AKHBAR_TICKER_EVENT_RETENTION_MS", milliseconds(24 * 3600 * 1000),
                  milliseconds(60 * 1000), milliseconds(90LL * 24 * 3600 * 1000));
   config.migrate = env.Bool("AKHBAR_MIGRATE", true);
+  config.migrate_only = env.Bool("AKHBAR_MIGRATE_ONLY", false);
   env.ExitOnErrors("akhbar-ticker");
   return config;
 }

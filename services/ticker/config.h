@@ -26,6 +26,8 @@ struct TickerConfig {
   std::chrono::milliseconds event_retention{};
   // AKHBAR_MIGRATE: apply pending migrations at start.
   bool migrate = true;
+  // AKHBAR_MIGRATE_ONLY: apply them and exit (the migration Job on Kubernetes).
+  bool migrate_only = false;
 };
 
 // Reads the environment; exits with every problem listed when invalid.
