@@ -15,6 +15,12 @@ struct ArticleConfig {
   std::string tokens;
   std::chrono::milliseconds cache_ttl{};
   std::chrono::milliseconds negative_cache_ttl{};
+  // AKHBAR_ARTICLE_LOCAL_CACHE_TTL_MS: the longest a reader's article is
+  // answered from this process's memory without asking Redis (change events
+  // drop it sooner); 0 turns the in-process layer off: every read asks Redis.
+  std::chrono::milliseconds local_cache_ttl{};
+  // AKHBAR_ARTICLE_LOCAL_CACHE_ENTRIES: how many keys that layer holds at most.
+  int local_cache_entries = 0;
   // AKHBAR_MIGRATE: apply pending migrations at start (default true; a
   // platform that runs them as a separate job turns it off).
   bool migrate = true;

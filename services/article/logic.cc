@@ -73,8 +73,12 @@ TagInput TagLookup(const std::string& slug_or_name) {
 
 }  // namespace
 
-ArticleLogic::ArticleLogic(ArticleStore& store, ArticleCache& cache, LogicOptions options)
-    : store_(store), cache_(cache), options_(options) {}
+ArticleLogic::ArticleLogic(ArticleStore& store, ArticleCache& cache, LogicOptions options,
+                           ArticleCache* editor_cache)
+    : store_(store),
+      cache_(cache),
+      editor_cache_(editor_cache != nullptr ? *editor_cache : cache),
+      options_(options) {}
 
 std::chrono::milliseconds ArticleLogic::JitteredTtl() {
   thread_local std::mt19937 engine{std::random_device{}()};
@@ -84,14 +88,15 @@ std::chrono::milliseconds ArticleLogic::JitteredTtl() {
       static_cast<int64_t>(static_cast<double>(options_.cache_ttl.count()) * factor(engine)));
 }
 
-void ArticleLogic::Store(const std::string& key, const pb::Article& article) {
+void ArticleLogic::Store(ArticleCache& cache, const std::string& key, const pb::Article& article) {
   // A failed write only costs a later miss.
-  (void)cache_.Set(key, article.SerializeAsString(), JitteredTtl());
+  (void)cache.Set(key, article.SerializeAsString(), JitteredTtl());
 }
 
 absl::StatusOr<pb::Article> ArticleLogic::LoadCached(
-    const std::string& key, const std::function<absl::StatusOr<pb::Article>()>& load) {
-  absl::StatusOr<std::optional<std::string>> cached = cache_.Get(key);
+    ArticleCache& cache, const std::string& key,
+    const std::function<absl::StatusOr<pb::Article>()>& load) {
+  absl::StatusOr<std::optional<std::string>> cached = cache.Get(key);
   if (cached.ok() && cached->has_value()) {
     if ((*cached)->empty()) return absl::NotFoundError("not found (cached)");
     pb::Article article;
@@ -100,9 +105,9 @@ absl::StatusOr<pb::Article> ArticleLogic::LoadCached(
   return loads_.Do(key, [&]() -> absl::StatusOr<pb::Article> {
     absl::StatusOr<pb::Article> loaded = load();
     if (loaded.ok()) {
-      Store(key, *loaded);
+      Store(cache, key, *loaded);
     } else if (absl::IsNotFound(loaded.status())) {
-      (void)cache_.Set(key, "", options_.negative_ttl);
+      (void)cache.Set(key, "", options_.negative_ttl);
     }
     return loaded;
   });
@@ -111,7 +116,7 @@ absl::StatusOr<pb::Article> ArticleLogic::LoadCached(
 absl::StatusOr<GetResult> ArticleLogic::GetById(int64_t id, Viewer viewer) {
   if (id <= 0) return absl::InvalidArgumentError("id must be a positive number");
   absl::StatusOr<pb::Article> article =
-      LoadCached(CacheKeyForId(id), [&] { return store_.GetById(id); });
+      LoadCached(CacheFor(viewer), CacheKeyForId(id), [&] { return store_.GetById(id); });
   if (absl::IsNotFound(article.status())) return ArticleNotFound(id);
   if (!article.ok()) return article.status();
   if (!Visible(*article, viewer)) return ArticleNotFound(id);
@@ -124,8 +129,8 @@ absl::StatusOr<GetResult> ArticleLogic::GetBySlug(const std::string& slug, Viewe
   }
   const std::string normalized = NormalizeSlugLookup(slug);
   absl::Status not_found = absl::NotFoundError("no article has the slug \"" + slug + "\"");
-  absl::StatusOr<pb::Article> article =
-      LoadCached(CacheKeyForSlug(normalized), [&] { return store_.GetBySlug(normalized); });
+  absl::StatusOr<pb::Article> article = LoadCached(CacheFor(viewer), CacheKeyForSlug(normalized),
+                                                   [&] { return store_.GetBySlug(normalized); });
   if (absl::IsNotFound(article.status())) return not_found;
   if (!article.ok()) return article.status();
   if (!Visible(*article, viewer)) return not_found;
@@ -142,7 +147,8 @@ absl::StatusOr<BatchResult> ArticleLogic::BatchGet(const std::vector<int64_t>& i
   std::vector<std::string> keys;
   for (int64_t id : ids) keys.push_back(CacheKeyForId(id));
   std::vector<int64_t> misses;
-  absl::StatusOr<std::vector<std::optional<std::string>>> cached = cache_.MGet(keys);
+  ArticleCache& cache = CacheFor(viewer);
+  absl::StatusOr<std::vector<std::optional<std::string>>> cached = cache.MGet(keys);
   std::set<int64_t> negative;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (found.count(ids[i])) continue;
@@ -163,12 +169,12 @@ absl::StatusOr<BatchResult> ArticleLogic::BatchGet(const std::vector<int64_t>& i
     absl::StatusOr<std::vector<pb::Article>> loaded = store_.GetByIds(misses);
     if (!loaded.ok()) return loaded.status();
     for (pb::Article& article : *loaded) {
-      Store(CacheKeyForId(article.id()), article);
+      Store(cache, CacheKeyForId(article.id()), article);
       int64_t id = article.id();
       found.emplace(id, std::move(article));
     }
     for (int64_t id : misses) {
-      if (!found.count(id)) (void)cache_.Set(CacheKeyForId(id), "", options_.negative_ttl);
+      if (!found.count(id)) (void)cache.Set(CacheKeyForId(id), "", options_.negative_ttl);
     }
   }
   BatchResult result;

@@ -51,7 +51,13 @@ struct Viewer {
 // Blocking (it calls the store and the cache); call it from worker threads.
 class ArticleLogic {
  public:
-  ArticleLogic(ArticleStore& store, ArticleCache& cache, LogicOptions options = {});
+  // `cache` answers readers and takes every write and invalidation. Editors
+  // read through `editor_cache` when given: in production `cache` is the
+  // in-process layer (LocalArticleCache) and `editor_cache` the Redis cache
+  // under it, so an editor sees an edit made through another replica at once,
+  // not only when its change event has arrived here.
+  ArticleLogic(ArticleStore& store, ArticleCache& cache, LogicOptions options = {},
+               ArticleCache* editor_cache = nullptr);
 
   absl::StatusOr<GetResult> GetById(int64_t id, Viewer viewer);
   absl::StatusOr<GetResult> GetBySlug(const std::string& slug, Viewer viewer);
@@ -81,13 +87,15 @@ class ArticleLogic {
   void Invalidate(const std::vector<pb::ArticleEvent>& events);
 
  private:
-  absl::StatusOr<pb::Article> LoadCached(const std::string& key,
+  ArticleCache& CacheFor(Viewer viewer) { return viewer.sees_unpublished ? editor_cache_ : cache_; }
+  absl::StatusOr<pb::Article> LoadCached(ArticleCache& cache, const std::string& key,
                                          const std::function<absl::StatusOr<pb::Article>()>& load);
-  void Store(const std::string& key, const pb::Article& article);
+  void Store(ArticleCache& cache, const std::string& key, const pb::Article& article);
   std::chrono::milliseconds JitteredTtl();
 
   ArticleStore& store_;
   ArticleCache& cache_;
+  ArticleCache& editor_cache_;
   LogicOptions options_;
   cache::SingleFlight<absl::StatusOr<pb::Article>> loads_;
 };

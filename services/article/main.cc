@@ -10,7 +10,9 @@
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
 #include "libs/task/periodic.h"
+#include "services/article/change_follower.h"
 #include "services/article/config.h"
+#include "services/article/local_cache.h"
 #include "services/article/outbox_relay.h"
 #include "services/article/pg_store.h"
 #include "services/article/redis_cache.h"
@@ -47,8 +49,23 @@ int main() {
 
   article::PgArticleStore store(*database);
   article::RedisArticleCache cache(redis);
+  // Readers' articles are also kept in memory for a moment, dropped on every
+  // change event; AKHBAR_ARTICLE_LOCAL_CACHE_TTL_MS=0 leaves Redis alone.
+  std::unique_ptr<article::LocalArticleCache> local;
+  std::unique_ptr<article::ChangeFollower> changes;
+  if (config.local_cache_ttl.count() > 0) {
+    local = std::make_unique<article::LocalArticleCache>(
+        cache,
+        article::LocalCacheOptions{
+            .max_age = config.local_cache_ttl,
+            .max_entries = static_cast<std::size_t>(config.local_cache_entries),
+            .now = {}},
+        &metrics.registry());
+    changes = std::make_unique<article::ChangeFollower>(redis, [&] { local->DropAll(); });
+  }
   article::ArticleLogic logic(
-      store, cache, {.cache_ttl = config.cache_ttl, .negative_ttl = config.negative_cache_ttl});
+      store, local ? static_cast<article::ArticleCache&>(*local) : cache,
+      {.cache_ttl = config.cache_ttl, .negative_ttl = config.negative_cache_ttl}, &cache);
   article::OutboxRelay relay(database->primary(), redis, metrics.registry());
   task::Periodic scheduler("scheduler", [&] {
     if (absl::StatusOr<int> published = logic.PublishDue(); !published.ok()) {
@@ -62,8 +79,10 @@ int main() {
 
   relay.Start();
   scheduler.Start();
+  if (changes) changes->Start();
   int code = grpc_util::RunServer(config.server, {&service}, metrics,
                                   {.on_draining = [&] { scheduler.Stop(); }});
   relay.Stop();
+  if (changes) changes->Stop();
   return code;
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <set>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "libs/cache/redis.h"
 #include "libs/crypto/sha256.h"
+#include "tests/support/http_client.h"
 #include "tests/support/local_servers.h"
 #include "tests/support/service_process.h"
 
@@ -35,21 +37,9 @@ class ArticleServiceTest : public ::testing::Test {
     ASSERT_TRUE(redis_.Start());
     port_ = testing::FreePort();
     address_ = "127.0.0.1:" + std::to_string(port_);
-    std::string tokens = std::string("editor:") + crypto::Sha256Hex(kEditorToken) +
-                         ",admin:" + crypto::Sha256Hex(kAdminToken);
-    service_ = std::make_unique<testing::ServiceProcess>(
-        AKHBAR_ARTICLE_BINARY,
-        std::map<std::string, std::string>{
-            {"AKHBAR_LISTEN_HOST", "127.0.0.1"},
-            {"AKHBAR_ARTICLE_PORT", std::to_string(port_)},
-            {"AKHBAR_ARTICLE_METRICS_PORT", std::to_string(testing::FreePort())},
-            {"AKHBAR_PG_DSN", postgres_.dsn()},
-            {"AKHBAR_PG_POOL_SIZE", "4"},
-            {"AKHBAR_REDIS_ADDR", "127.0.0.1:" + std::to_string(redis_.port())},
-            {"AKHBAR_TOKENS", tokens},
-            {"AKHBAR_DRAIN_GRACE_MS", "200"},
-        },
-        postgres_.dir() + "/article.log");
+    service_ = std::make_unique<testing::ServiceProcess>(AKHBAR_ARTICLE_BINARY,
+                                                         ServiceEnv(port_, testing::FreePort()),
+                                                         postgres_.dir() + "/article.log");
     ASSERT_TRUE(service_->Start());
     ASSERT_TRUE(service_->WaitServing(address_, seconds(30))) << service_->LogTail();
     channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
@@ -60,6 +50,21 @@ class ArticleServiceTest : public ::testing::Test {
     pb::CreateSectionResponse created;
     ASSERT_TRUE(
         Call(&pb::ArticleService::Stub::CreateSection, section, &created, kAdminToken).ok());
+  }
+
+  std::map<std::string, std::string> ServiceEnv(int port, int metrics_port) {
+    std::string tokens = std::string("editor:") + crypto::Sha256Hex(kEditorToken) +
+                         ",admin:" + crypto::Sha256Hex(kAdminToken);
+    return {
+        {"AKHBAR_LISTEN_HOST", "127.0.0.1"},
+        {"AKHBAR_ARTICLE_PORT", std::to_string(port)},
+        {"AKHBAR_ARTICLE_METRICS_PORT", std::to_string(metrics_port)},
+        {"AKHBAR_PG_DSN", postgres_.dsn()},
+        {"AKHBAR_PG_POOL_SIZE", "4"},
+        {"AKHBAR_REDIS_ADDR", "127.0.0.1:" + std::to_string(redis_.port())},
+        {"AKHBAR_TOKENS", tokens},
+        {"AKHBAR_DRAIN_GRACE_MS", "200"},
+    };
   }
 
   void TearDown() override {
@@ -440,6 +445,75 @@ TEST_F(ArticleServiceTest, ChangeEventsReachTheRedisStream) {
     if (!found) std::this_thread::sleep_for(milliseconds(100));
   }
   EXPECT_TRUE(found);
+}
+
+// The counter's value in a Prometheus text exposition, or -1.
+double MetricValue(const std::string& exposition, const std::string& series) {
+  std::size_t at = exposition.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(exposition.substr(at + series.size() + 2));
+}
+
+// Two replicas. Readers of the second hold the article in its in-process
+// cache, with a max age far beyond the deadline below, so only the change
+// event the first one's relay appends can bring them the edit; an editor on
+// the second replica reads around that cache and sees the edit at once.
+TEST_F(ArticleServiceTest, AnotherReplicasEditReachesReadersHeldInMemory) {
+  const int port = testing::FreePort();
+  const int metrics_port = testing::FreePort();
+  std::map<std::string, std::string> env = ServiceEnv(port, metrics_port);
+  env["AKHBAR_ARTICLE_LOCAL_CACHE_TTL_MS"] = "60000";
+  testing::ServiceProcess other(AKHBAR_ARTICLE_BINARY, env, postgres_.dir() + "/article-2.log");
+  ASSERT_TRUE(other.Start());
+  const std::string other_address = "127.0.0.1:" + std::to_string(port);
+  ASSERT_TRUE(other.WaitServing(other_address, seconds(30))) << other.LogTail();
+  std::unique_ptr<pb::ArticleService::Stub> other_stub = pb::ArticleService::NewStub(
+      grpc::CreateChannel(other_address, grpc::InsecureChannelCredentials()));
+  auto get_other = [&](int64_t id, pb::GetArticleResponse* response, const char* token) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + seconds(10));
+    if (token) context.AddMetadata("authorization", std::string("Bearer ") + token);
+    pb::GetArticleRequest request;
+    request.set_id(id);
+    return other_stub->GetArticle(&context, request, response);
+  };
+
+  pb::Article created = Create("خبر تقرؤه نسختان", {});
+  pb::GetArticleResponse response;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(get_other(created.id(), &response, nullptr).ok());
+    EXPECT_EQ(response.article().title(), created.title());
+  }
+  testing::HttpReply metrics = testing::Fetch(metrics_port, "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_GE(MetricValue(metrics.body, "akhbar_article_local_cache_requests_total{result=\"hit\"}"),
+            2);
+
+  pb::UpdateArticleRequest update;
+  update.mutable_article()->set_id(created.id());
+  update.mutable_article()->set_title("عنوان بعد التعديل");
+  update.mutable_update_mask()->add_paths("title");
+  update.set_expected_version(created.version());
+  pb::UpdateArticleResponse updated;
+  ASSERT_TRUE(Call(&pb::ArticleService::Stub::UpdateArticle, update, &updated, kEditorToken).ok());
+  const auto edited_at = std::chrono::steady_clock::now();
+
+  ASSERT_TRUE(get_other(created.id(), &response, kEditorToken).ok());
+  EXPECT_EQ(response.article().title(), "عنوان بعد التعديل");
+
+  bool fresh = false;
+  while (!fresh && std::chrono::steady_clock::now() < edited_at + seconds(5)) {
+    ASSERT_TRUE(get_other(created.id(), &response, nullptr).ok());
+    fresh = response.article().title() == "عنوان بعد التعديل";
+    if (!fresh) std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_TRUE(fresh) << "the other replica's readers still see the old title";
+  std::cout << "edit reached the other replica's readers after "
+            << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
+                                                        edited_at)
+                   .count()
+            << " ms\n";
+  EXPECT_EQ(other.Terminate(), 0);
 }
 
 TEST_F(ArticleServiceTest, ReadsKeepSucceedingWithRedisKilled) {
