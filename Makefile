@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
 .PHONY: all deps configure build test test-unit test-integration asan run up down status fmt clean \
-        eval-related bench-related bench-gateway observe
+        eval-related bench bench-related bench-gateway observe
 
 all: build
 
@@ -42,9 +42,14 @@ eval-related:
 bench-related:
 	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) tools/eval_related/eval.sh --bench
 
-# The gateway beside nginx serving the same bytes (tools/bench_gateway/bench.sh).
+# Every hot path beside a reference doing the least work for the same answer,
+# in one run (tools/bench/bench.sh; about 10 minutes; not part of make test).
+bench:
+	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) tools/bench/bench.sh
+
+# Only the gateway beside nginx serving the same bytes.
 bench-gateway:
-	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) tools/bench_gateway/bench.sh
+	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) AKHBAR_BENCH_ONLY="import http" tools/bench/bench.sh
 
 # Foreground: Ctrl-C stops everything.
 run: build

@@ -11,7 +11,8 @@ PACKAGES=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-contrib redis-server redis-tools
   chromium             # tests/node: the browser test (headless)
-  wrk nginx-light      # make bench-gateway: the load tool and the static-file reference
+  wrk nginx-light      # make bench: the HTTP load tool and the static-file reference
+  jq gnuplot-nox       # make bench: the results file and its chart
   prometheus           # promtool: the alert rules' tests and the metrics lint
 )
 

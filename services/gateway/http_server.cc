@@ -303,9 +303,12 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
 
   void WriteEvents() {
     deadline_ = worker_.now + server_.options_.write_timeout;
-    asio::async_write(socket_, Buffer(*events_.front()),
-                      [self = shared_from_this()](beast::error_code error, std::size_t) {
-                        if (error) return self->Close();
+    // The handler holds the frame: a hang-up noticed mid-write closes the
+    // session, which empties the queue under the write's feet.
+    std::shared_ptr<const std::string> frame = events_.front();
+    asio::async_write(socket_, Buffer(*frame),
+                      [self = shared_from_this(), frame](beast::error_code error, std::size_t) {
+                        if (error || self->state_ != State::kStreaming) return self->Close();
                         self->deadline_ = kNever;
                         self->events_.pop_front();
                         if (!self->events_.empty()) self->WriteEvents();

@@ -121,6 +121,7 @@ class HttpServerTest : public ::testing::Test {
       auto sink = responder->StartEventStream([this] { ++stream_closes_; });
       std::lock_guard lock(mu_);
       sink_ = sink;
+      sinks_.push_back(sink);
       stream_started_.notify_all();
       return;
     }
@@ -141,6 +142,7 @@ class HttpServerTest : public ::testing::Test {
   std::condition_variable release_, stream_started_;
   bool released_ = false;
   std::shared_ptr<SseSink> sink_;
+  std::vector<std::shared_ptr<SseSink>> sinks_;
 };
 
 TEST_F(HttpServerTest, AKeepAliveConnectionAnswersOneRequestAfterAnother) {
@@ -249,6 +251,50 @@ TEST_F(HttpServerTest, AnEventStreamDeliversFramesInOrderAndNoticesAHangUp) {
     std::this_thread::sleep_for(milliseconds(20));
   }
   EXPECT_EQ(stream_closes_.load(), 1);
+}
+
+// Readers leaving while news goes out: a hang-up noticed between a write's
+// completion and its handler closes the session under the write, which once
+// crashed the gateway (a frame popped from an emptied queue).
+TEST_F(HttpServerTest, ReadersHangingUpWhileFramesAreWrittenLeaveTheServerServing) {
+  Start();
+  constexpr int kStreams = 200;
+  std::vector<std::unique_ptr<Connection>> readers;
+  for (int i = 0; i < kStreams; ++i) {
+    readers.push_back(std::make_unique<Connection>(server_->port()));
+    readers.back()->Send(Get("/events"));
+  }
+  std::vector<std::shared_ptr<SseSink>> sinks;
+  {
+    std::unique_lock lock(mu_);
+    ASSERT_TRUE(stream_started_.wait_for(lock, std::chrono::seconds(5),
+                                         [&] { return sinks_.size() == kStreams; }));
+    sinks = sinks_;
+  }
+  std::atomic<bool> done{false};
+  std::thread news([&] {
+    const auto frame =
+        std::make_shared<const std::string>("data: " + std::string(2000, 'x') + "\n\n");
+    while (!done.load()) {
+      for (const auto& sink : sinks) {
+        sink->Send(frame);
+        sink->Send(frame);
+      }
+    }
+  });
+  for (auto& reader : readers) {
+    EXPECT_NE(reader->ReadUntil("\n\n"), "");  // the stream is flowing
+    reader.reset();                            // and the reader leaves
+  }
+  done = true;
+  news.join();
+  for (int i = 0; i < 250 && stream_closes_.load() < kStreams; ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(stream_closes_.load(), kStreams);
+  Connection after(server_->port());
+  after.Send(Get("/still-here"));
+  EXPECT_NE(after.ReadResponse().find("hello /still-here"), std::string::npos);
 }
 
 TEST_F(HttpServerTest, DrainEndsIdleConnectionsAndLetsARequestInFlightFinish) {
