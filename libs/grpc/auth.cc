@@ -31,7 +31,7 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromSpec(std::string_view spec) {
   return verifier;
 }
 
-absl::StatusOr<Role> TokenVerifier::RoleOf(const grpc::ServerContext& context) const {
+absl::StatusOr<Role> TokenVerifier::RoleOf(const grpc::ServerContextBase& context) const {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) return Role::kReader;
@@ -47,7 +47,7 @@ absl::StatusOr<Role> TokenVerifier::RoleOf(const grpc::ServerContext& context) c
   return found->second;
 }
 
-absl::Status TokenVerifier::Require(const grpc::ServerContext& context, Role needed) const {
+absl::Status TokenVerifier::Require(const grpc::ServerContextBase& context, Role needed) const {
   absl::StatusOr<Role> role = RoleOf(context);
   if (!role.ok()) return role.status();
   if (*role == Role::kReader) {
@@ -61,7 +61,7 @@ absl::Status TokenVerifier::Require(const grpc::ServerContext& context, Role nee
   return absl::OkStatus();
 }
 
-bool TokenVerifier::IsAtLeast(const grpc::ServerContext& context, Role role) const {
+bool TokenVerifier::IsAtLeast(const grpc::ServerContextBase& context, Role role) const {
   absl::StatusOr<Role> actual = RoleOf(context);
   return actual.ok() && *actual >= role;
 }

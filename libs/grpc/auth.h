@@ -24,15 +24,15 @@ class TokenVerifier {
 
   // The caller's role from `authorization: Bearer <token>`; kReader when the
   // header is absent. UNAUTHENTICATED for a malformed header or unknown token.
-  absl::StatusOr<Role> RoleOf(const grpc::ServerContext& context) const;
+  absl::StatusOr<Role> RoleOf(const grpc::ServerContextBase& context) const;
 
   // OK when the caller holds at least `needed`; UNAUTHENTICATED without a
   // token, PERMISSION_DENIED with one that is too weak.
-  absl::Status Require(const grpc::ServerContext& context, Role needed) const;
+  absl::Status Require(const grpc::ServerContextBase& context, Role needed) const;
 
   // Whether the caller may see unpublished articles; never fails (an invalid
   // token on a read is simply a reader).
-  bool IsAtLeast(const grpc::ServerContext& context, Role role) const;
+  bool IsAtLeast(const grpc::ServerContextBase& context, Role role) const;
 
  private:
   std::map<std::string, Role> roles_by_digest_;

@@ -139,16 +139,24 @@ class ObservabilityInterceptor : public grpc::experimental::Interceptor {
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
       metrics_->Record(service_, method_, status.error_code(), seconds);
-      log::Level level = status.error_code() == grpc::StatusCode::INTERNAL ||
-                                 status.error_code() == grpc::StatusCode::UNKNOWN ||
-                                 status.error_code() == grpc::StatusCode::DATA_LOSS
-                             ? log::Level::kError
-                             : log::Level::kInfo;
-      log::Write(level, "rpc",
-                 {{"method", method_},
-                  {"code", CodeName(status.error_code())},
-                  {"duration_ms", seconds * 1000.0},
-                  {"request_id", RequestId()}});
+      // Server faults are errors and every other failure is worth a line;
+      // successful calls are counted by the metrics above and logged only at
+      // debug: a line per read would cost more than the read.
+      log::Level level = log::Level::kInfo;
+      if (status.ok()) {
+        level = log::Level::kDebug;
+      } else if (status.error_code() == grpc::StatusCode::INTERNAL ||
+                 status.error_code() == grpc::StatusCode::UNKNOWN ||
+                 status.error_code() == grpc::StatusCode::DATA_LOSS) {
+        level = log::Level::kError;
+      }
+      if (log::Enabled(level)) {
+        log::Write(level, "rpc",
+                   {{"method", method_},
+                    {"code", CodeName(status.error_code())},
+                    {"duration_ms", seconds * 1000.0},
+                    {"request_id", RequestId()}});
+      }
     }
     methods->Proceed();
   }

@@ -114,8 +114,10 @@ std::string JsonQuote(std::string_view text) {
   return out;
 }
 
+bool Enabled(Level level) { return level >= g_min_level.load(std::memory_order_relaxed); }
+
 void Write(Level level, std::string_view message, std::initializer_list<Field> fields) {
-  if (level < g_min_level.load(std::memory_order_relaxed)) return;
+  if (!Enabled(level)) return;
   std::string line = "{\"ts\":\"" + Timestamp() + "\",\"level\":\"" + LevelName(level) +
                      "\",\"service\":" + JsonQuote(g_service) + ",\"msg\":" + JsonQuote(message);
   for (const Field& field : fields) {

@@ -39,6 +39,8 @@ void Init(std::string_view service, Level min_level);
 bool ParseLevel(std::string_view name, Level* level);
 
 void Write(Level level, std::string_view message, std::initializer_list<Field> fields = {});
+// Whether a line at `level` is written: check before building costly fields.
+bool Enabled(Level level);
 inline void Debug(std::string_view m, std::initializer_list<Field> f = {}) {
   Write(Level::kDebug, m, f);
 }

@@ -20,6 +20,7 @@ ArticleConfig LoadArticleConfig() {
   config.local_cache_ttl = env.Millis("AKHBAR_ARTICLE_LOCAL_CACHE_TTL_MS", milliseconds(1000),
                                       milliseconds(0), milliseconds(60000));
   config.local_cache_entries = env.Int("AKHBAR_ARTICLE_LOCAL_CACHE_ENTRIES", 10000, 1, 1000000);
+  config.read_threads = env.Int("AKHBAR_ARTICLE_READ_THREADS", 16, 1, 256);
   config.migrate = env.Bool("AKHBAR_MIGRATE", true);
   config.migrate_only = env.Bool("AKHBAR_MIGRATE_ONLY", false);
   env.ExitOnErrors("akhbar-article");

@@ -21,6 +21,10 @@ struct ArticleConfig {
   std::chrono::milliseconds local_cache_ttl{};
   // AKHBAR_ARTICLE_LOCAL_CACHE_ENTRIES: how many keys that layer holds at most.
   int local_cache_entries = 0;
+  // AKHBAR_ARTICLE_READ_THREADS: threads for GetArticle calls that must wait
+  // on Redis or PostgreSQL (warm ones never leave gRPC's threads); at most
+  // AKHBAR_GRPC_MAX_THREADS such calls wait or run at once, the rest are shed.
+  int read_threads = 0;
   // AKHBAR_MIGRATE: apply pending migrations at start (default true; a
   // platform that runs them as a separate job turns it off).
   bool migrate = true;

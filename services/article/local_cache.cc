@@ -1,5 +1,6 @@
 #include "services/article/local_cache.h"
 
+#include <google/protobuf/io/coded_stream.h>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
@@ -53,6 +54,29 @@ LocalArticleCache::LocalArticleCache(ArticleCache& next, LocalCacheOptions optio
 
 LocalArticleCache::~LocalArticleCache() = default;
 
+LocalArticleCache::Value LocalArticleCache::MakeValue(const std::string& bytes) {
+  auto held = std::make_shared<Held>();
+  pb::Article article;
+  if (bytes.empty() || !article.ParseFromString(bytes)) {
+    held->raw = bytes;
+    return held;
+  }
+  auto encoded = std::make_shared<HeldArticle>();
+  encoded->status = article.status();
+  encoded->slug = article.slug();
+  // GetArticleResponse.article is field 1, length-delimited: its tag, the
+  // length, then the article's own bytes.
+  uint8_t header[1 + 5] = {0x0A};  // a varint32 takes at most five bytes
+  const uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+      static_cast<uint32_t>(bytes.size()), header + 1);
+  encoded->article_offset = static_cast<std::size_t>(end - header);
+  encoded->response.reserve(encoded->article_offset + bytes.size());
+  encoded->response.append(reinterpret_cast<const char*>(header), encoded->article_offset);
+  encoded->response.append(bytes);
+  held->article = std::move(encoded);
+  return held;
+}
+
 LocalArticleCache::Shard& LocalArticleCache::ShardFor(const std::string& key) const {
   // std::hash rather than absl::Hash: the map inside the shard uses the
   // latter, and sharding on its low bits would skew the map's probing.
@@ -86,8 +110,8 @@ void LocalArticleCache::InsertLocked(Shard& shard, const std::string& key, Value
 
 void LocalArticleCache::Remember(const std::string& key, const std::string& value,
                                  uint64_t generation, TimePoint expires) {
-  // Allocated and copied before locking, so the lock covers the insert only.
-  Value shared = std::make_shared<const std::string>(value);
+  // Built before locking, so the lock covers the insert only.
+  Value shared = MakeValue(value);
   Shard& shard = ShardFor(key);
   absl::MutexLock lock(&shard.mu);
   if (shard.generation != generation) return;
@@ -100,7 +124,7 @@ absl::StatusOr<std::optional<std::string>> LocalArticleCache::Get(const std::str
   Lookup found = Find(key, now);
   if (found.value != nullptr) {
     metrics_->hit->Increment();
-    return std::optional<std::string>(*found.value);
+    return std::optional<std::string>(found.value->bytes());
   }
   metrics_->miss->Increment();
   absl::StatusOr<std::optional<std::string>> answer = next_.Get(key);
@@ -109,6 +133,14 @@ absl::StatusOr<std::optional<std::string>> LocalArticleCache::Get(const std::str
     Remember(key, **answer, found.generation, now + options_.max_age);
   }
   return answer;
+}
+
+std::shared_ptr<const HeldArticle> LocalArticleCache::PeekArticle(const std::string& key) {
+  if (!enabled()) return nullptr;
+  Lookup found = Find(key, options_.now ? options_.now() : std::chrono::steady_clock::now());
+  if (found.value == nullptr || found.value->article == nullptr) return nullptr;
+  metrics_->hit->Increment();
+  return found.value->article;
 }
 
 absl::StatusOr<std::vector<std::optional<std::string>>> LocalArticleCache::MGet(
@@ -123,7 +155,7 @@ absl::StatusOr<std::vector<std::optional<std::string>>> LocalArticleCache::MGet(
     Lookup found = Find(keys[i], now);
     if (found.value != nullptr) {
       metrics_->hit->Increment();
-      values[i] = *found.value;
+      values[i] = std::string(found.value->bytes());
       continue;
     }
     metrics_->miss->Increment();
@@ -154,7 +186,7 @@ absl::Status LocalArticleCache::Set(const std::string& key, const std::string& v
   // Redis keeps a ttl of zero or less forever; here max_age still applies.
   const std::chrono::milliseconds age =
       ttl.count() > 0 ? std::min(ttl, options_.max_age) : options_.max_age;
-  Value shared = std::make_shared<const std::string>(value);
+  Value shared = MakeValue(value);
   Shard& shard = ShardFor(key);
   absl::MutexLock lock(&shard.mu);
   // Newer than whatever a read in flight is about to bring back.

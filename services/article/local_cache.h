@@ -72,6 +72,9 @@ class LocalArticleCache : public ArticleCache {
   absl::Status Set(const std::string& key, const std::string& value,
                    std::chrono::milliseconds ttl) override;
   absl::Status Del(const std::vector<std::string>& keys) override;
+  // A hit is counted; a miss is not, as the caller goes on to Get, which
+  // counts it.
+  std::shared_ptr<const HeldArticle> PeekArticle(const std::string& key) override;
 
   // Forgets everything held here (the wrapped cache is untouched).
   void DropAll();
@@ -81,7 +84,17 @@ class LocalArticleCache : public ArticleCache {
 
  private:
   using TimePoint = std::chrono::steady_clock::time_point;
-  using Value = std::shared_ptr<const std::string>;
+  // An article is parsed and framed once, when it is stored; what does not
+  // parse ("" for "not found", or damaged bytes) is kept as it came.
+  struct Held {
+    std::string raw;
+    std::shared_ptr<const HeldArticle> article;
+    std::string_view bytes() const {
+      return article != nullptr ? article->article_bytes() : std::string_view(raw);
+    }
+  };
+  using Value = std::shared_ptr<const Held>;
+  static Value MakeValue(const std::string& bytes);
   struct Entry {
     Value value;
     TimePoint expires;

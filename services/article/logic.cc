@@ -138,6 +138,23 @@ absl::StatusOr<GetResult> ArticleLogic::GetBySlug(const std::string& slug, Viewe
   return GetResult{*std::move(article), outdated};
 }
 
+std::shared_ptr<const HeldArticle> ArticleLogic::TryGetEncoded(const pb::GetArticleRequest& request,
+                                                               Viewer viewer) {
+  // Editors read around the in-process cache (see the constructor).
+  if (viewer.sees_unpublished) return nullptr;
+  std::shared_ptr<const HeldArticle> held;
+  if (request.key_case() == pb::GetArticleRequest::kId && request.id() > 0) {
+    held = cache_.PeekArticle(CacheKeyForId(request.id()));
+  } else if (request.key_case() == pb::GetArticleRequest::kSlug && !request.slug().empty() &&
+             request.slug().size() <= 400 && text::IsValidUtf8(request.slug())) {
+    const std::string normalized = NormalizeSlugLookup(request.slug());
+    held = cache_.PeekArticle(CacheKeyForSlug(normalized));
+    if (held != nullptr && held->slug != normalized) return nullptr;
+  }
+  if (held == nullptr || held->status != pb::ARTICLE_STATUS_PUBLISHED) return nullptr;
+  return held;
+}
+
 absl::StatusOr<BatchResult> ArticleLogic::BatchGet(const std::vector<int64_t>& ids, Viewer viewer) {
   if (ids.size() > kMaxBatch) {
     return absl::InvalidArgumentError(

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,13 @@ class ArticleLogic {
 
   absl::StatusOr<GetResult> GetById(int64_t id, Viewer viewer);
   absl::StatusOr<GetResult> GetBySlug(const std::string& slug, Viewer viewer);
+  // A reader's GetArticle when this process's memory already holds the
+  // answer, encoded (GetArticleResponse bytes), without waiting on Redis or
+  // PostgreSQL: safe on threads that must never block. Null for anything
+  // else (an editor, a miss, "not found", an old slug, a bad request): then
+  // GetById / GetBySlug, where blocking is allowed, give the full answer.
+  std::shared_ptr<const HeldArticle> TryGetEncoded(const pb::GetArticleRequest& request,
+                                                   Viewer viewer);
   absl::StatusOr<BatchResult> BatchGet(const std::vector<int64_t>& ids, Viewer viewer);
   absl::StatusOr<ListResult> List(const pb::ListArticlesRequest& request, Viewer viewer);
 

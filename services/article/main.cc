@@ -75,7 +75,8 @@ int main() {
     }
     return std::chrono::milliseconds(500);
   });
-  article::ArticleService service(logic, *tokens, [&] { relay.Wake(); });
+  task::BoundedPool blocking_reads(config.read_threads, config.server.max_threads);
+  article::ArticleService service(logic, *tokens, blocking_reads, [&] { relay.Wake(); });
 
   relay.Start();
   scheduler.Start();

@@ -1,6 +1,10 @@
 #include "services/article/service.h"
 
 #include <google/protobuf/util/time_util.h>
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/proto_buffer_writer.h>
+
+#include <memory>
 
 #include "libs/grpc/status.h"
 
@@ -14,31 +18,75 @@ using grpc_util::ToGrpcStatus;
 }  // namespace
 
 ArticleService::ArticleService(ArticleLogic& logic, const grpc_util::TokenVerifier& tokens,
-                               std::function<void()> on_write)
-    : logic_(logic), tokens_(tokens), on_write_(std::move(on_write)) {}
+                               task::BoundedPool& blocking_reads, std::function<void()> on_write)
+    : logic_(logic),
+      tokens_(tokens),
+      blocking_reads_(blocking_reads),
+      on_write_(std::move(on_write)) {}
 
-Viewer ArticleService::ViewerOf(const grpc::ServerContext& context) const {
+Viewer ArticleService::ViewerOf(const grpc::ServerContextBase& context) const {
   return Viewer{tokens_.IsAtLeast(context, Role::kEditor)};
 }
 
-grpc::Status ArticleService::GetArticle(grpc::ServerContext* context,
-                                        const pb::GetArticleRequest* request,
-                                        pb::GetArticleResponse* response) {
-  absl::StatusOr<GetResult> result;
-  switch (request->key_case()) {
-    case pb::GetArticleRequest::kId:
-      result = logic_.GetById(request->id(), ViewerOf(*context));
-      break;
-    case pb::GetArticleRequest::kSlug:
-      result = logic_.GetBySlug(request->slug(), ViewerOf(*context));
-      break;
-    case pb::GetArticleRequest::KEY_NOT_SET:
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "set id or slug");
-  }
+namespace {
+
+grpc::Status Answer(absl::StatusOr<GetResult> result, grpc::ByteBuffer* response) {
   if (!result.ok()) return ToGrpcStatus(result.status());
-  *response->mutable_article() = std::move(result->article);
-  response->set_slug_is_outdated(result->slug_is_outdated);
-  return grpc::Status::OK;
+  pb::GetArticleResponse message;
+  *message.mutable_article() = std::move(result->article);
+  message.set_slug_is_outdated(result->slug_is_outdated);
+  bool own_buffer = false;
+  return grpc::GenericSerialize<grpc::ProtoBufferWriter, pb::GetArticleResponse>(message, response,
+                                                                                 &own_buffer);
+}
+
+// The held encoding itself goes out, kept alive by the slice that points
+// into it rather than copied.
+grpc::ByteBuffer Encoded(std::shared_ptr<const HeldArticle> held) {
+  auto* keep = new std::shared_ptr<const HeldArticle>(std::move(held));
+  grpc::Slice slice(
+      const_cast<char*>((*keep)->response.data()), (*keep)->response.size(),
+      [](void* kept) { delete static_cast<std::shared_ptr<const HeldArticle>*>(kept); }, keep);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ArticleService::GetArticle(grpc::CallbackServerContext* context,
+                                                     const grpc::ByteBuffer* request_bytes,
+                                                     grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto request = std::make_shared<pb::GetArticleRequest>();
+  grpc::ByteBuffer copy(*request_bytes);  // GenericDeserialize consumes its buffer
+  if (grpc::Status parsed =
+          grpc::GenericDeserialize<grpc::ProtoBufferReader, pb::GetArticleRequest>(&copy,
+                                                                                   request.get());
+      !parsed.ok()) {
+    reactor->Finish(parsed);
+    return reactor;
+  }
+  if (request->key_case() == pb::GetArticleRequest::KEY_NOT_SET) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "set id or slug"));
+    return reactor;
+  }
+  const Viewer viewer = ViewerOf(*context);
+  if (std::shared_ptr<const HeldArticle> warm = logic_.TryGetEncoded(*request, viewer)) {
+    *response = Encoded(std::move(warm));
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  // Redis or PostgreSQL it is: not on gRPC's threads.
+  const bool taken = blocking_reads_.TrySubmit([this, request, response, reactor, viewer] {
+    reactor->Finish(Answer(request->key_case() == pb::GetArticleRequest::kId
+                               ? logic_.GetById(request->id(), viewer)
+                               : logic_.GetBySlug(request->slug(), viewer),
+                           response));
+  });
+  if (!taken) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "the article service is at capacity; retry shortly"));
+  }
+  return reactor;
 }
 
 grpc::Status ArticleService::BatchGetArticles(grpc::ServerContext* context,

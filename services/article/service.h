@@ -4,21 +4,30 @@
 
 #include "akhbar/article/v1/article.grpc.pb.h"
 #include "libs/grpc/auth.h"
+#include "libs/task/bounded_pool.h"
 #include "services/article/logic.h"
 
 namespace akhbar::article {
 
 // gRPC adapter: proto ⇄ logic, auth, status mapping; no rules of its own.
-// Uses the synchronous API: every handler blocks on PostgreSQL or Redis, and
-// the sync server's capped thread pool is the bounded worker pool for that.
-class ArticleService final : public pb::ArticleService::Service {
+// Handlers block on PostgreSQL or Redis, so most use the synchronous API,
+// whose capped thread pool is the bounded worker pool for that. GetArticle,
+// the hot read, uses the callback API: a warm reader's article is answered
+// on gRPC's own thread with no hand-over, and only a miss is passed to
+// `blocking_reads` (which sheds calls beyond its cap with RESOURCE_EXHAUSTED,
+// as the sync server does).
+class ArticleService final
+    : public pb::ArticleService::WithRawCallbackMethod_GetArticle<pb::ArticleService::Service> {
  public:
   // `on_write` runs after every committed write (it wakes the outbox relay).
   ArticleService(ArticleLogic& logic, const grpc_util::TokenVerifier& tokens,
-                 std::function<void()> on_write);
+                 task::BoundedPool& blocking_reads, std::function<void()> on_write);
 
-  grpc::Status GetArticle(grpc::ServerContext* context, const pb::GetArticleRequest* request,
-                          pb::GetArticleResponse* response) override;
+  // Raw bytes both ways: a warm answer is the cached article's encoding,
+  // sent without being parsed or serialised again.
+  grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::Status BatchGetArticles(grpc::ServerContext* context,
                                 const pb::BatchGetArticlesRequest* request,
                                 pb::BatchGetArticlesResponse* response) override;
@@ -52,12 +61,13 @@ class ArticleService final : public pb::ArticleService::Service {
                          pb::MergeTagsResponse* response) override;
 
  private:
-  Viewer ViewerOf(const grpc::ServerContext& context) const;
+  Viewer ViewerOf(const grpc::ServerContextBase& context) const;
   grpc::Status Transition(grpc::ServerContext* context, const TransitionInput& input,
                           pb::Article* article);
 
   ArticleLogic& logic_;
   const grpc_util::TokenVerifier& tokens_;
+  task::BoundedPool& blocking_reads_;
   std::function<void()> on_write_;
 };
 

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -127,6 +130,21 @@ class ArticleStore {
 
 // A byte-string cache (Redis in production). Every call may fail; callers
 // treat a failure as a miss and carry on.
+// An article as an in-process cache holds it: the bytes of the GetArticle
+// answer for it, framed once when stored, and what deciding who may see that
+// answer needs, so that a warm read neither parses nor serialises anything.
+struct HeldArticle {
+  pb::ArticleStatus status = pb::ARTICLE_STATUS_UNSPECIFIED;
+  std::string slug;
+  // GetArticleResponse{article} in the wire format.
+  std::string response;
+  // The serialized Article inside `response`.
+  std::string_view article_bytes() const {
+    return std::string_view(response).substr(article_offset);
+  }
+  std::size_t article_offset = 0;
+};
+
 class ArticleCache {
  public:
   virtual ~ArticleCache() = default;
@@ -136,6 +154,12 @@ class ArticleCache {
   virtual absl::Status Set(const std::string& key, const std::string& value,
                            std::chrono::milliseconds ttl) = 0;
   virtual absl::Status Del(const std::vector<std::string>& keys) = 0;
+  // The article this process holds fresh for `key`, answered without waiting
+  // on anything; null when it holds none (always, for caches that live
+  // elsewhere) or holds "not found".
+  virtual std::shared_ptr<const HeldArticle> PeekArticle(const std::string& /*key*/) {
+    return nullptr;
+  }
 };
 
 // Cache keys. Versioned so that a change of the cached format never reads an

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include "services/article/local_cache.h"
+
 namespace akhbar::article {
 namespace {
 
@@ -305,5 +307,78 @@ TEST(PageToken, RoundTripsAndRejectsForgeries) {
   }
 }
 
+// The warm GetArticle path: answers only what a reader may see, exactly as
+// the full path would encode it, and leaves everything else to that path.
+class TryGetEncodedTest : public ::testing::Test {
+ protected:
+  static pb::GetArticleRequest ById(int64_t id) {
+    pb::GetArticleRequest request;
+    request.set_id(id);
+    return request;
+  }
+  static pb::GetArticleRequest BySlug(const std::string& slug) {
+    pb::GetArticleRequest request;
+    request.set_slug(slug);
+    return request;
+  }
+
+  FakeStore store_;
+  FakeCache redis_;
+  LocalArticleCache memory_{
+      redis_,
+      LocalCacheOptions{.max_age = std::chrono::seconds(60), .max_entries = 100, .now = {}}};
+  ArticleLogic logic_{store_, memory_, {}, &redis_};
+};
+
+TEST_F(TryGetEncodedTest, AWarmPublishedArticleIsAnsweredAsTheFullPathWouldEncodeIt) {
+  pb::Article article = Published(1, "قمة-الرياض");
+  article.add_tags()->set_name("منظمة التعاون الإسلامي");
+  store_.Put(article);
+  EXPECT_EQ(logic_.TryGetEncoded(ById(1), Viewer{false}), nullptr) << "cold: nothing held";
+  absl::StatusOr<GetResult> full = logic_.GetById(1, Viewer{false});
+  ASSERT_TRUE(full.ok());
+
+  std::shared_ptr<const HeldArticle> warm = logic_.TryGetEncoded(ById(1), Viewer{false});
+  ASSERT_NE(warm, nullptr);
+  pb::GetArticleResponse expected;
+  *expected.mutable_article() = full->article;
+  EXPECT_EQ(warm->response, expected.SerializeAsString());
+  EXPECT_EQ(std::string(warm->article_bytes()), full->article.SerializeAsString());
+  EXPECT_EQ(logic_.TryGetEncoded(BySlug("قمة-الرياض"), Viewer{false}), nullptr)
+      << "the slug's key is a different entry, not yet read";
+  ASSERT_TRUE(logic_.GetBySlug("قمة-الرياض", Viewer{false}).ok());
+  std::shared_ptr<const HeldArticle> by_slug =
+      logic_.TryGetEncoded(BySlug("قمة-الرياض"), Viewer{false});
+  ASSERT_NE(by_slug, nullptr);
+  EXPECT_EQ(by_slug->response, warm->response);
+  EXPECT_EQ(store_.loads, 2);
+}
+
+TEST_F(TryGetEncodedTest, EverythingButAWarmReaderReadIsLeftToTheFullPath) {
+  pb::Article draft = Published(2, "مسودة");
+  draft.set_status(pb::ARTICLE_STATUS_DRAFT);
+  store_.Put(draft);
+  pb::Article renamed = Published(3, "الاسم-الجديد");
+  renamed.add_previous_slugs("الاسم-القديم");
+  store_.Put(renamed);
+  ASSERT_TRUE(absl::IsNotFound(logic_.GetById(2, Viewer{false}).status()));
+  ASSERT_TRUE(logic_.GetById(3, Viewer{false}).ok());
+  ASSERT_TRUE(logic_.GetBySlug("الاسم-القديم", Viewer{false}).ok());
+  ASSERT_TRUE(absl::IsNotFound(logic_.GetById(4, Viewer{false}).status()));
+
+  EXPECT_EQ(logic_.TryGetEncoded(ById(2), Viewer{false}), nullptr) << "a draft, to a reader";
+  EXPECT_EQ(logic_.TryGetEncoded(ById(3), Viewer{true}), nullptr) << "editors read around";
+  EXPECT_EQ(logic_.TryGetEncoded(BySlug("الاسم-القديم"), Viewer{false}), nullptr)
+      << "an old slug needs slug_is_outdated";
+  EXPECT_EQ(logic_.TryGetEncoded(ById(4), Viewer{false}), nullptr) << "\"not found\" held";
+  EXPECT_EQ(logic_.TryGetEncoded(ById(0), Viewer{false}), nullptr) << "a bad id";
+  EXPECT_EQ(logic_.TryGetEncoded(BySlug(""), Viewer{false}), nullptr) << "a bad slug";
+  EXPECT_EQ(logic_.TryGetEncoded(pb::GetArticleRequest(), Viewer{false}), nullptr);
+  EXPECT_NE(logic_.TryGetEncoded(ById(3), Viewer{false}), nullptr);
+
+  // A change drops what memory holds: the next read must go the full way.
+  memory_.DropAll();
+  EXPECT_EQ(logic_.TryGetEncoded(ById(3), Viewer{false}), nullptr);
+}
 }  // namespace
 }  // namespace akhbar::article
