@@ -6,11 +6,11 @@
 #include "libs/cache/redis.h"
 #include "libs/db/migrate.h"
 #include "libs/db/open.h"
+#include "libs/events/change_follower.h"
 #include "libs/grpc/server.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
 #include "libs/task/periodic.h"
-#include "services/article/change_follower.h"
 #include "services/article/config.h"
 #include "services/article/local_cache.h"
 #include "services/article/outbox_relay.h"
@@ -52,7 +52,7 @@ int main() {
   // Readers' articles are also kept in memory for a moment, dropped on every
   // change event; AKHBAR_ARTICLE_LOCAL_CACHE_TTL_MS=0 leaves Redis alone.
   std::unique_ptr<article::LocalArticleCache> local;
-  std::unique_ptr<article::ChangeFollower> changes;
+  std::unique_ptr<events::ChangeFollower> changes;
   if (config.local_cache_ttl.count() > 0) {
     local = std::make_unique<article::LocalArticleCache>(
         cache,
@@ -61,7 +61,7 @@ int main() {
             .max_entries = static_cast<std::size_t>(config.local_cache_entries),
             .now = {}},
         &metrics.registry());
-    changes = std::make_unique<article::ChangeFollower>(redis, [&] { local->DropAll(); });
+    changes = std::make_unique<events::ChangeFollower>(redis, [&] { local->DropAll(); });
   }
   article::ArticleLogic logic(
       store, local ? static_cast<article::ArticleCache&>(*local) : cache,

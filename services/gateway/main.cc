@@ -2,10 +2,10 @@
 // HTTP server → wait for SIGTERM → drain.
 #include "libs/cache/from_config.h"
 #include "libs/cache/redis.h"
+#include "libs/events/change_follower.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
 #include "libs/task/termination_signal.h"
-#include "services/gateway/article_changes.h"
 #include "services/gateway/backends.h"
 #include "services/gateway/config.h"
 #include "services/gateway/gateway.h"
@@ -28,7 +28,10 @@ int main() {
   gateway::Gateway gateway(config, backends, feeds, http_metrics);
   feeds.SetOnChange([&](const std::string&) { gateway.OnTickerChanged(); });
   cache::Redis redis(cache::RedisOptionsFrom(config.redis), &metrics.registry());
-  gateway::ArticleChanges changes(redis, [&] { gateway.OnArticlesChanged(); });
+  // Again 0.4 s and 1.2 s after a change: by then the related service,
+  // polling every 100 ms, has rebuilt the lists the change touched.
+  events::ChangeFollower changes(redis, [&] { gateway.OnArticlesChanged(); },
+                                 {std::chrono::milliseconds(400), std::chrono::milliseconds(1200)});
   changes.Start();
 
   gateway::HttpServerOptions http;

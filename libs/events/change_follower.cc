@@ -1,9 +1,10 @@
-#include "services/article/change_follower.h"
+#include "libs/events/change_follower.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
-namespace akhbar::article {
+namespace akhbar::events {
 namespace {
 
 using std::chrono::milliseconds;
@@ -16,8 +17,10 @@ constexpr milliseconds kPositionCheckInterval{1000};
 
 }  // namespace
 
-ChangeFollower::ChangeFollower(cache::Redis& redis, std::function<void()> on_change)
+ChangeFollower::ChangeFollower(cache::Redis& redis, std::function<void()> on_change,
+                               std::vector<milliseconds> echoes)
     : on_change_(std::move(on_change)),
+      echo_delays_(std::move(echoes)),
       follower_(redis, [this](const article::v1::ArticleEvent&) { changed_ = true; }),
       periodic_("article-events", [this] { return Tick(); }) {}
 
@@ -27,34 +30,50 @@ void ChangeFollower::Start() { periodic_.Start(); }
 
 void ChangeFollower::Stop() { periodic_.Stop(); }
 
+void ChangeFollower::Tell(std::chrono::steady_clock::time_point now) {
+  on_change_();
+  echoes_.clear();  // the latest change's echoes cover the earlier ones'
+  for (milliseconds delay : echo_delays_) echoes_.push_back(now + delay);
+}
+
 milliseconds ChangeFollower::Tick() {
   const auto now = std::chrono::steady_clock::now();
   if (!following_) {
     if (!follower_.StartFromNow().ok()) return kRetryInterval;
     following_ = true;
     next_position_check_ = now + kPositionCheckInterval;
-    on_change_();  // whatever changed while we were not following
+    Tell(now);  // whatever changed while we were not following
   }
   if (now >= next_position_check_) {
     next_position_check_ = now + kPositionCheckInterval;
     const std::string before = follower_.position();
     if (absl::Status s = follower_.CheckPosition(); !s.ok()) {
       following_ = false;
-      on_change_();
+      Tell(now);
       return kRetryInterval;
     }
-    if (follower_.position() != before) on_change_();  // it starts again from the beginning
+    if (follower_.position() != before) Tell(now);  // it starts again from the beginning
   }
   changed_ = false;
   absl::StatusOr<int> delivered = follower_.Poll();
   if (!delivered.ok()) {
-    // Events may be lost from here on: drop now, and again once following.
+    // Events may be lost from here on: tell now, and again once following.
     following_ = false;
-    on_change_();
+    Tell(now);
     return kRetryInterval;
   }
-  if (changed_) on_change_();
-  return *delivered > 0 ? milliseconds(0) : kPollInterval;
+  if (changed_) Tell(now);
+  bool echoed = false;
+  while (!echoes_.empty() && echoes_.front() <= now) {
+    echoes_.pop_front();
+    echoed = true;
+  }
+  if (echoed) on_change_();
+  milliseconds next = *delivered > 0 ? milliseconds(0) : kPollInterval;
+  if (!echoes_.empty()) {
+    next = std::min(next, std::chrono::duration_cast<milliseconds>(echoes_.front() - now));
+  }
+  return std::max(next, milliseconds(0));
 }
 
-}  // namespace akhbar::article
+}  // namespace akhbar::events
