@@ -4,13 +4,18 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
 
@@ -63,10 +68,20 @@ std::pair<std::string, std::string> SplitMethod(const char* full) {
   return {path.substr(1, slash - 1), path.substr(slash + 1)};
 }
 
-// Metric families, and children per (service, method, code) cached so that a
-// call costs a map lookup, not a family search (prometheus-cpp's Add is slow).
+constexpr int kCodes = 17;  // OK … UNAUTHENTICATED
+
+// Metric families, and each method's children found once: a call costs one
+// lookup under a reader lock (prometheus-cpp's Add searches the family).
 class RpcMetrics {
  public:
+  // One method's histogram, and a counter per status code made on first use.
+  struct Method {
+    std::string service;
+    std::string name;
+    prometheus::Histogram* duration = nullptr;
+    std::array<std::atomic<prometheus::Counter*>, kCodes> handled{};
+  };
+
   explicit RpcMetrics(prometheus::Registry& registry)
       : handled_(prometheus::BuildCounter()
                      .Name("akhbar_rpc_server_handled_total")
@@ -77,50 +92,58 @@ class RpcMetrics {
                       .Help("Time from the start of an RPC to its status")
                       .Register(registry)) {}
 
-  void Record(const std::string& service, const std::string& method, grpc::StatusCode code,
-              double seconds) {
-    prometheus::Counter* counter;
-    prometheus::Histogram* histogram;
+  // `full_method`: "/akhbar.article.v1.ArticleService/GetArticle".
+  Method& For(const char* full_method) {
+    // Debian's Abseil has its own string_view, which the map's lookup needs.
+    const absl::string_view key(full_method);
     {
-      std::lock_guard lock(mu_);
-      auto key = std::make_tuple(service, method, static_cast<int>(code));
-      auto it = counters_.find(key);
-      if (it == counters_.end()) {
-        it = counters_
-                 .emplace(key,
-                          &handled_.Add(
-                              {{"service", service}, {"method", method}, {"code", CodeName(code)}}))
-                 .first;
+      absl::ReaderMutexLock lock(&mu_);
+      auto it = methods_.find(key);
+      if (it != methods_.end()) return *it->second;
+    }
+    absl::MutexLock lock(&mu_);
+    std::unique_ptr<Method>& method = methods_[std::string(key)];
+    if (method == nullptr) {
+      method = std::make_unique<Method>();
+      std::tie(method->service, method->name) = SplitMethod(full_method);
+      method->duration = &duration_.Add({{"service", method->service}, {"method", method->name}},
+                                        metrics::LatencyBuckets());
+    }
+    return *method;
+  }
+
+  void Record(Method& method, grpc::StatusCode code, double seconds) {
+    const int index = static_cast<int>(code) >= 0 && static_cast<int>(code) < kCodes
+                          ? static_cast<int>(code)
+                          : static_cast<int>(grpc::StatusCode::UNKNOWN);
+    prometheus::Counter* counter = method.handled[index].load(std::memory_order_acquire);
+    if (counter == nullptr) {
+      absl::MutexLock lock(&mu_);
+      counter = method.handled[index].load(std::memory_order_relaxed);
+      if (counter == nullptr) {
+        counter = &handled_.Add({{"service", method.service},
+                                 {"method", method.name},
+                                 {"code", CodeName(static_cast<grpc::StatusCode>(index))}});
+        method.handled[index].store(counter, std::memory_order_release);
       }
-      counter = it->second;
-      auto hit = histograms_.find({service, method});
-      if (hit == histograms_.end()) {
-        hit = histograms_
-                  .emplace(std::make_pair(service, method),
-                           &duration_.Add({{"service", service}, {"method", method}},
-                                          metrics::LatencyBuckets()))
-                  .first;
-      }
-      histogram = hit->second;
     }
     counter->Increment();
-    histogram->Observe(seconds);
+    method.duration->Observe(seconds);
   }
 
  private:
   prometheus::Family<prometheus::Counter>& handled_;
   prometheus::Family<prometheus::Histogram>& duration_;
-  std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, prometheus::Counter*> counters_;
-  std::map<std::pair<std::string, std::string>, prometheus::Histogram*> histograms_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_ ABSL_GUARDED_BY(mu_);
 };
 
 class ObservabilityInterceptor : public grpc::experimental::Interceptor {
  public:
   ObservabilityInterceptor(grpc::experimental::ServerRpcInfo* info, RpcMetrics* metrics)
-      : metrics_(metrics), start_(std::chrono::steady_clock::now()) {
-    std::tie(service_, method_) = SplitMethod(info->method());
-  }
+      : metrics_(metrics),
+        method_(metrics->For(info->method() != nullptr ? info->method() : "")),
+        start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -138,7 +161,7 @@ class ObservabilityInterceptor : public grpc::experimental::Interceptor {
       grpc::Status status = methods->GetSendStatus();
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-      metrics_->Record(service_, method_, status.error_code(), seconds);
+      metrics_->Record(method_, status.error_code(), seconds);
       // Server faults are errors and every other failure is worth a line;
       // successful calls are counted by the metrics above and logged only at
       // debug: a line per read would cost more than the read.
@@ -152,7 +175,7 @@ class ObservabilityInterceptor : public grpc::experimental::Interceptor {
       }
       if (log::Enabled(level)) {
         log::Write(level, "rpc",
-                   {{"method", method_},
+                   {{"method", method_.name},
                     {"code", CodeName(status.error_code())},
                     {"duration_ms", seconds * 1000.0},
                     {"request_id", RequestId()}});
@@ -168,9 +191,8 @@ class ObservabilityInterceptor : public grpc::experimental::Interceptor {
   }
 
   RpcMetrics* metrics_;
+  RpcMetrics::Method& method_;
   std::chrono::steady_clock::time_point start_;
-  std::string service_;
-  std::string method_;
   std::string request_id_;
 };
 
