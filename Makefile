@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
 .PHONY: all deps configure build test test-unit test-integration asan run up down status fmt clean \
-        eval-related bench bench-related bench-gateway observe
+        eval-related bench bench-related bench-gateway observe fuzz
 
 all: build
 
@@ -32,6 +32,11 @@ test-integration: build
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
 	@$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_ARGS=-DAKHBAR_SANITIZE=ON
+
+# The libFuzzer targets of tests/fuzz, built with clang in build-fuzz and run
+# AKHBAR_FUZZ_SECONDS each (default 20) over their committed seed corpora.
+fuzz: deps
+	@JOBS=$(JOBS) tests/fuzz/run.sh
 
 # The related engine measured through the real services on the labelled
 # development corpus (tools/eval_related/README.md). The script checks for the
@@ -72,4 +77,4 @@ fmt:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
 
 clean:
-	@rm -rf $(BUILD_DIR) build-asan
+	@rm -rf $(BUILD_DIR) build-asan build-fuzz

@@ -49,7 +49,7 @@ function(akhbar_service)
   add_executable(akhbar-${ARG_NAME} main.cc)
   target_link_libraries(akhbar-${ARG_NAME} PRIVATE ${ARG_NAME}_lib akhbar_build_flags)
   # Sanitizers bring their own allocator.
-  if(NOT AKHBAR_SANITIZE)
+  if(NOT AKHBAR_SANITIZE AND NOT AKHBAR_FUZZ)
     target_link_libraries(akhbar-${ARG_NAME} PRIVATE PkgConfig::JEMALLOC)
   endif()
 endfunction()

@@ -14,3 +14,11 @@ if(AKHBAR_SANITIZE)
     -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(akhbar_build_flags INTERFACE -fsanitize=address,undefined)
 endif()
+if(AKHBAR_FUZZ)
+  # The project's code is compiled with libFuzzer's coverage instrumentation
+  # (but without its main, which only the fuzz targets link) and checked by
+  # the same sanitizers as the targets themselves.
+  target_compile_options(akhbar_build_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+    -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(akhbar_build_flags INTERFACE -fsanitize=address,undefined)
+endif()

@@ -14,6 +14,7 @@ PACKAGES=(
   wrk nginx-light      # make bench: the HTTP load tool and the static-file reference
   jq gnuplot-nox       # make bench: the results file and its chart
   prometheus           # promtool: the alert rules' tests and the metrics lint
+  clang libclang-rt-14-dev  # make fuzz: clang 14 and its runtimes (libFuzzer, ASan, UBSan)
 )
 
 missing=()

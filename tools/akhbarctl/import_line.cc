@@ -77,6 +77,14 @@ void CheckKnownFields(const Struct& object, const std::array<std::string_view, N
     std::string_view best;
     std::size_t best_distance = 3;  // suggest only close misspellings
     for (std::string_view candidate : known) {
+      // The distance is at least the difference in length, so a key far
+      // longer than any field name cannot be a misspelling of one. Keys come
+      // from the sender (the gateway parses an import before it asks for a
+      // token), and EditDistance takes a row per byte of the key: a key of
+      // a few megabytes would cost gigabytes and minutes.
+      const std::size_t length_gap = key.size() > candidate.size() ? key.size() - candidate.size()
+                                                                   : candidate.size() - key.size();
+      if (length_gap >= best_distance) continue;
       std::size_t distance = EditDistance(key, candidate);
       if (distance < best_distance) {
         best_distance = distance;

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <string>
 
@@ -109,6 +110,24 @@ TEST(ImportLineTest, UnknownFieldFailsWithSuggestion) {
   EXPECT_THAT(Message(ParseImportLine(
                   R"({"externalId": "a", "image": {"url": "/m.jpg", "captoin": "x"}})")),
               HasSubstr("unknown field \"image.captoin\" (did you mean \"image.caption\"?)"));
+}
+
+// Found by tests/fuzz (import_line). The gateway parses an import before it
+// asks for a token, and a misspelling used to be looked for with a matrix row
+// per byte of every unknown key, for each field name: an 8 MB key cost more
+// than a gigabyte per field name, and seconds.
+TEST(ImportLineTest, HugeUnknownKeyCostsNoMoreThanTheLine) {
+  const std::string key(8 << 20, 'k');
+  const std::string line = R"({"externalId": "a", ")" + key + R"(": 1})";
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  ParsedImportLine parsed = ParseImportLine(line);
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  EXPECT_THAT(Message(parsed), HasSubstr("unknown field"));
+  EXPECT_THAT(Message(parsed), Not(HasSubstr("did you mean")));
+  // The line's own copies (parsed, quoted in the message) are tens of MB.
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 256 * 1024) << "KB more at peak";
 }
 
 TEST(ImportLineTest, InvalidJsonFails) {
