@@ -63,6 +63,16 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
+// A sender's key as an error message shows it: the first 40 bytes or so (cut
+// on a character boundary), so that an answer is never as large as the line.
+std::string ShownKey(std::string_view key) {
+  constexpr std::size_t kShown = 40;
+  if (key.size() <= kShown) return std::string(key);
+  std::size_t end = kShown;
+  while (end > 0 && (static_cast<unsigned char>(key[end]) & 0xC0) == 0x80) --end;
+  return std::string(key.substr(0, end)) + "…";
+}
+
 template <std::size_t N>
 void CheckKnownFields(const Struct& object, const std::array<std::string_view, N>& known,
                       std::string_view where, Problems* problems) {
@@ -73,7 +83,7 @@ void CheckKnownFields(const Struct& object, const std::array<std::string_view, N
   }
   std::sort(unknown.begin(), unknown.end());
   for (const std::string& key : unknown) {
-    std::string message = "unknown field " + Quote(std::string(where) + key);
+    std::string message = "unknown field " + Quote(std::string(where) + ShownKey(key));
     std::string_view best;
     std::size_t best_distance = 3;  // suggest only close misspellings
     for (std::string_view candidate : known) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "google/protobuf/util/time_util.h"
+#include "libs/text/arabic.h"
 
 namespace akhbar::ctl {
 namespace {
@@ -126,8 +127,20 @@ TEST(ImportLineTest, HugeUnknownKeyCostsNoMoreThanTheLine) {
   getrusage(RUSAGE_SELF, &after);
   EXPECT_THAT(Message(parsed), HasSubstr("unknown field"));
   EXPECT_THAT(Message(parsed), Not(HasSubstr("did you mean")));
-  // The line's own copies (parsed, quoted in the message) are tens of MB.
+  EXPECT_LT(Message(parsed).size(), 200u) << "the answer quotes only the key's beginning";
+  // The line's own copies (parsed, the key) are tens of MB.
   EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 256 * 1024) << "KB more at peak";
+}
+
+TEST(ImportLineTest, ALongUnknownKeyIsShownCutOnACharacterBoundary) {
+  std::string key;
+  for (int i = 0; i < 30; ++i) key += "حقل";  // 6 bytes each
+  ParsedImportLine parsed = ParseImportLine(R"({"externalId": "a", ")" + key + R"(": 1})");
+  const std::string message = Message(parsed);
+  EXPECT_THAT(message, HasSubstr("unknown field \"حقلحقلحقلحقلحقلحقل"));
+  EXPECT_THAT(message, HasSubstr("…"));
+  EXPECT_EQ(message.find(key), std::string::npos);
+  EXPECT_TRUE(text::IsValidUtf8(message)) << message;
 }
 
 TEST(ImportLineTest, InvalidJsonFails) {
