@@ -71,6 +71,11 @@ TagInput TagLookup(const std::string& slug_or_name) {
   return {slug_or_name, text::FoldIdentity(slug_or_name), NormalizeSlugLookup(slug_or_name)};
 }
 
+// What GetBySlug looks up at all; anything else is refused before a lookup.
+bool IsSlugLookup(const std::string& slug) {
+  return !slug.empty() && slug.size() <= 400 && text::IsValidUtf8(slug);
+}
+
 }  // namespace
 
 ArticleLogic::ArticleLogic(ArticleStore& store, ArticleCache& cache, LogicOptions options,
@@ -124,7 +129,7 @@ absl::StatusOr<GetResult> ArticleLogic::GetById(int64_t id, Viewer viewer) {
 }
 
 absl::StatusOr<GetResult> ArticleLogic::GetBySlug(const std::string& slug, Viewer viewer) {
-  if (!text::IsValidUtf8(slug) || slug.empty() || slug.size() > 400) {
+  if (!IsSlugLookup(slug)) {
     return absl::InvalidArgumentError("slug must be non-empty UTF-8 of at most 400 bytes");
   }
   const std::string normalized = NormalizeSlugLookup(slug);
@@ -145,8 +150,7 @@ std::shared_ptr<const HeldArticle> ArticleLogic::TryGetEncoded(const pb::GetArti
   std::shared_ptr<const HeldArticle> held;
   if (request.key_case() == pb::GetArticleRequest::kId && request.id() > 0) {
     held = cache_.PeekArticle(CacheKeyForId(request.id()));
-  } else if (request.key_case() == pb::GetArticleRequest::kSlug && !request.slug().empty() &&
-             request.slug().size() <= 400 && text::IsValidUtf8(request.slug())) {
+  } else if (request.key_case() == pb::GetArticleRequest::kSlug && IsSlugLookup(request.slug())) {
     const std::string normalized = NormalizeSlugLookup(request.slug());
     held = cache_.PeekArticle(CacheKeyForSlug(normalized));
     if (held != nullptr && held->slug != normalized) return nullptr;

@@ -54,7 +54,8 @@ source "$ROOT/deploy/local/private_stack.sh"
 # The limiter stays on, as in production, with room for the load tools.
 export AKHBAR_GATEWAY_RATE_PER_SECOND=1000000000 AKHBAR_GATEWAY_RATE_BURST=1000000000
 export AKHBAR_GATEWAY_MAX_CONNECTIONS=20000
-# The sync gRPC server sheds calls beyond its thread cap (RESOURCE_EXHAUSTED);
+# Calls waiting on Redis or PostgreSQL beyond this cap are shed with
+# RESOURCE_EXHAUSTED (the sync server's threads, GetArticle's miss pool);
 # sized here for the benchmark's calls in flight, as an operator would.
 export AKHBAR_GRPC_MAX_THREADS=$((CONNECTIONS * 2))
 say "starting a private stack"
