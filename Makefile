@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
 .PHONY: all deps configure build test test-unit test-integration asan run up down status fmt clean \
-        eval-related bench bench-related bench-gateway observe fuzz
+        eval-related bench bench-related bench-gateway observe fuzz fault
 
 all: build
 
@@ -55,6 +55,11 @@ bench:
 # Only the gateway beside nginx serving the same bytes.
 bench-gateway:
 	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) AKHBAR_BENCH_ONLY="import http" tools/bench/bench.sh
+
+# Faults under load (Redis and PostgreSQL killed and hung, replicas killed,
+# a rolling restart, overload) with a table of what happened (tools/fault).
+fault:
+	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) tools/fault/fault.sh
 
 # Foreground: Ctrl-C stops everything.
 run: build

@@ -57,8 +57,10 @@ private_stack_up() {  # name
   export AKHBAR_STATE_DIR=$STATE
   trap private_stack_cleanup EXIT
   trap 'exit 130' INT TERM
-  export AKHBAR_PG_FAST=1        # a throwaway cluster: no fsync
-  export AKHBAR_DRAIN_GRACE_MS=0  # nobody to drain for: stop at once
+  # A throwaway cluster: no fsync. Nobody to drain for: stop at once. (The
+  # fault runs set both to what a deployment has.)
+  export AKHBAR_PG_FAST=${AKHBAR_PG_FAST:-1}
+  export AKHBAR_DRAIN_GRACE_MS=${AKHBAR_DRAIN_GRACE_MS:-0}
   local name
   for name in PG REDIS ARTICLE ARTICLE_METRICS TICKER TICKER_METRICS RELATED RELATED_METRICS \
               GATEWAY GATEWAY_METRICS; do

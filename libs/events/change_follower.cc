@@ -15,13 +15,22 @@ constexpr milliseconds kRetryInterval{1000};
 // the stream afresh, below our position; XREAD then answers nothing.
 constexpr milliseconds kPositionCheckInterval{1000};
 
+bool Withdraws(const article::v1::ArticleEvent& event) {
+  return event.kind() == article::v1::ArticleEvent::KIND_UNPUBLISHED ||
+         event.kind() == article::v1::ArticleEvent::KIND_TAKEN_DOWN;
+}
+
 }  // namespace
 
-ChangeFollower::ChangeFollower(cache::Redis& redis, std::function<void()> on_change,
+ChangeFollower::ChangeFollower(cache::Redis& redis, OnChange on_change,
                                std::vector<milliseconds> echoes)
     : on_change_(std::move(on_change)),
       echo_delays_(std::move(echoes)),
-      follower_(redis, [this](const article::v1::ArticleEvent&) { changed_ = true; }),
+      follower_(redis,
+                [this](const article::v1::ArticleEvent& event) {
+                  changed_ = true;
+                  withdrawn_ = withdrawn_ || Withdraws(event);
+                }),
       periodic_("article-events", [this] { return Tick(); }) {}
 
 ChangeFollower::~ChangeFollower() { Stop(); }
@@ -30,10 +39,11 @@ void ChangeFollower::Start() { periodic_.Start(); }
 
 void ChangeFollower::Stop() { periodic_.Stop(); }
 
-void ChangeFollower::Tell(std::chrono::steady_clock::time_point now) {
-  on_change_();
+void ChangeFollower::Tell(std::chrono::steady_clock::time_point now, bool withdrawn) {
+  on_change_(withdrawn);
   echoes_.clear();  // the latest change's echoes cover the earlier ones'
   for (milliseconds delay : echo_delays_) echoes_.push_back(now + delay);
+  if (withdrawn && !echoes_.empty()) withdrawal_echoes_until_ = echoes_.back();
 }
 
 milliseconds ChangeFollower::Tick() {
@@ -42,33 +52,33 @@ milliseconds ChangeFollower::Tick() {
     if (!follower_.StartFromNow().ok()) return kRetryInterval;
     following_ = true;
     next_position_check_ = now + kPositionCheckInterval;
-    Tell(now);  // whatever changed while we were not following
+    Tell(now, true);  // whatever changed while we were not following
   }
   if (now >= next_position_check_) {
     next_position_check_ = now + kPositionCheckInterval;
     const std::string before = follower_.position();
     if (absl::Status s = follower_.CheckPosition(); !s.ok()) {
       following_ = false;
-      Tell(now);
+      Tell(now, true);
       return kRetryInterval;
     }
-    if (follower_.position() != before) Tell(now);  // it starts again from the beginning
+    if (follower_.position() != before) Tell(now, true);  // it starts again from the beginning
   }
-  changed_ = false;
+  changed_ = withdrawn_ = false;
   absl::StatusOr<int> delivered = follower_.Poll();
   if (!delivered.ok()) {
     // Events may be lost from here on: tell now, and again once following.
     following_ = false;
-    Tell(now);
+    Tell(now, true);
     return kRetryInterval;
   }
-  if (changed_) Tell(now);
+  if (changed_) Tell(now, withdrawn_);
   bool echoed = false;
   while (!echoes_.empty() && echoes_.front() <= now) {
     echoes_.pop_front();
     echoed = true;
   }
-  if (echoed) on_change_();
+  if (echoed) on_change_(now <= withdrawal_echoes_until_ + kPollInterval);
   milliseconds next = *delivered > 0 ? milliseconds(0) : kPollInterval;
   if (!echoes_.empty()) {
     next = std::min(next, std::chrono::duration_cast<milliseconds>(echoes_.front() - now));

@@ -24,9 +24,14 @@ namespace akhbar::events {
 // `echoes`: delays after an event at which to tell again, for callers whose
 // answers also depend on another reader of the same events (the gateway's
 // related lists, rebuilt by the related service a moment later).
+//
+// `withdrawn` tells whether an article may have been unpublished or taken
+// down (or events may have been missed): a caller that keeps serving what it
+// had while the services fail must then not serve anything made before.
 class ChangeFollower {
  public:
-  ChangeFollower(cache::Redis& redis, std::function<void()> on_change,
+  using OnChange = std::function<void(bool withdrawn)>;
+  ChangeFollower(cache::Redis& redis, OnChange on_change,
                  std::vector<std::chrono::milliseconds> echoes = {});
   ~ChangeFollower();  // Stop()
 
@@ -36,13 +41,17 @@ class ChangeFollower {
  private:
   std::chrono::milliseconds Tick();
   // Tells now, and again after each echo delay.
-  void Tell(std::chrono::steady_clock::time_point now);
+  void Tell(std::chrono::steady_clock::time_point now, bool withdrawn);
 
-  std::function<void()> on_change_;
+  OnChange on_change_;
   const std::vector<std::chrono::milliseconds> echo_delays_;
   ArticleEventFollower follower_;
   bool following_ = false;
   bool changed_ = false;
+  bool withdrawn_ = false;  // by an event of the current poll
+  // Echoes up to this moment repeat a withdrawal (those of later changes
+  // come after the readers that echoes wait for have caught up with it).
+  std::chrono::steady_clock::time_point withdrawal_echoes_until_{};
   std::chrono::steady_clock::time_point next_position_check_{};
   std::deque<std::chrono::steady_clock::time_point> echoes_;
   task::Periodic periodic_;

@@ -61,7 +61,7 @@ int main() {
             .max_entries = static_cast<std::size_t>(config.local_cache_entries),
             .now = {}},
         &metrics.registry());
-    changes = std::make_unique<events::ChangeFollower>(redis, [&] { local->DropAll(); });
+    changes = std::make_unique<events::ChangeFollower>(redis, [&](bool) { local->DropAll(); });
   }
   article::ArticleLogic logic(
       store, local ? static_cast<article::ArticleCache&>(*local) : cache,

@@ -59,6 +59,12 @@ GatewayConfig LoadGatewayConfig() {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   config.io_threads = env.Int("AKHBAR_GATEWAY_IO_THREADS", cores, 1, 256);
   config.backend_threads = env.Int("AKHBAR_GATEWAY_BACKEND_THREADS", 32, 1, 1024);
+  // One call's worth of queue per backend thread: enough to ride out a
+  // burst, little enough that an admitted request never waits long. Beyond
+  // it, readers get 503 at once (or the cache's last answer) instead of
+  // queueing until their deadline while memory grows.
+  config.max_pending =
+      env.Int("AKHBAR_GATEWAY_MAX_PENDING", 2 * config.backend_threads, 1, 1000000);
   config.max_header_bytes = static_cast<std::size_t>(
       env.Int("AKHBAR_GATEWAY_MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024));
   config.max_body_bytes = static_cast<std::size_t>(

@@ -22,11 +22,12 @@ struct GatewayConfig {
   std::chrono::milliseconds read_deadline{};   // AKHBAR_GATEWAY_READ_DEADLINE_MS
   std::chrono::milliseconds write_deadline{};  // AKHBAR_GATEWAY_WRITE_DEADLINE_MS
 
-  int io_threads = 0;                // AKHBAR_GATEWAY_IO_THREADS (default: one per core)
-  int backend_threads = 0;           // AKHBAR_GATEWAY_BACKEND_THREADS: blocking calls to services
-  std::size_t max_header_bytes = 0;  // AKHBAR_GATEWAY_MAX_HEADER_BYTES
-  std::size_t max_body_bytes = 0;    // AKHBAR_GATEWAY_MAX_BODY_BYTES
-  std::size_t max_import_bytes = 0;  // AKHBAR_GATEWAY_MAX_IMPORT_BYTES
+  int io_threads = 0;       // AKHBAR_GATEWAY_IO_THREADS (default: one per core)
+  int backend_threads = 0;  // AKHBAR_GATEWAY_BACKEND_THREADS: blocking calls to services
+  int max_pending = 0;      // AKHBAR_GATEWAY_MAX_PENDING: calls queued or running, then 503
+  std::size_t max_header_bytes = 0;          // AKHBAR_GATEWAY_MAX_HEADER_BYTES
+  std::size_t max_body_bytes = 0;            // AKHBAR_GATEWAY_MAX_BODY_BYTES
+  std::size_t max_import_bytes = 0;          // AKHBAR_GATEWAY_MAX_IMPORT_BYTES
   std::chrono::milliseconds read_timeout{};  // AKHBAR_GATEWAY_READ_TIMEOUT_MS: a request, or idle
   int max_connections = 0;                   // AKHBAR_GATEWAY_MAX_CONNECTIONS
 

@@ -1,5 +1,8 @@
 #include "services/gateway/gateway.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <optional>
 
@@ -9,6 +12,8 @@
 
 namespace akhbar::gateway {
 namespace {
+
+constexpr int kBackendNiceness = 5;  // about a third of an I/O thread's CPU share
 
 std::string_view ToView(beast::string_view text) {
   return std::string_view(text.data(), text.size());
@@ -28,6 +33,17 @@ std::shared_ptr<const ReadyResponse> Fixed(unsigned status, std::string content_
   response.body = std::string(body);
   response.cache_control = std::move(cache_control);
   return Finish(std::move(response));
+}
+
+// Backend threads run below the I/O threads' priority: when the CPU is
+// saturated, answers from the cache and refusals of excess load still go
+// out at once, instead of queueing behind the work they protect.
+void LowerBackendThreadPriority() {
+  thread_local const bool lowered = [] {
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackendNiceness);
+    return true;
+  }();
+  (void)lowered;
 }
 
 std::optional<uint64_t> ParseSequence(std::string_view text) {
@@ -60,6 +76,15 @@ Gateway::Gateway(const GatewayConfig& config, Backends& backends, TickerFeeds& f
   ticker_js_ = Fixed(200, "text/javascript; charset=utf-8", pages::TickerJs(),
                      std::string(kStaticCacheControl));
   openapi_ = Fixed(200, "application/json", OpenApiDocument(), std::string(kStaticCacheControl));
+  Response busy = ErrorResponse(503, "UNAVAILABLE", "the site is busy; try again in a second");
+  busy.headers.emplace_back("Retry-After", "1");
+  busy_ = Finish(std::move(busy));
+}
+
+bool Gateway::Admit() {
+  if (backend_pending_.fetch_add(1, std::memory_order_relaxed) < config_.max_pending) return true;
+  Release();
+  return false;
 }
 
 Gateway::~Gateway() { Stop(); }
@@ -161,16 +186,24 @@ void Gateway::AnswerFromCache(const HttpRequest& request, const Route& matched, 
     });
   }
   if (!lookup.fetch) return;
+  const CacheGenerations::Stamp stamp = generations_.Current();
+  if (!Admit()) {
+    // Waiters get the expired answer if there is one, else the 503.
+    metrics_.Shed(request.worker);
+    cache.Complete(std::string(key), stamp, domains, busy_);
+    return;
+  }
   Call call;
   call.route = route;
   call.first = std::string(matched.first);
   call.second = std::string(matched.second);
   call.path = std::string(request.path);
   call.query = std::string(request.query);
-  const CacheGenerations::Stamp stamp = generations_.Current();
   asio::post(backend_pool_, [this, call = std::move(call), key = std::string(key), stamp, domains,
                              responder, &cache]() {
+    LowerBackendThreadPriority();
     std::shared_ptr<const ReadyResponse> response = Finish(Run(call));
+    Release();
     responder->Post(
         [&cache, key, stamp, domains, response] { cache.Complete(key, stamp, domains, response); });
   });
@@ -179,6 +212,10 @@ void Gateway::AnswerFromCache(const HttpRequest& request, const Route& matched, 
 void Gateway::AnswerFromBackends(const HttpRequest& request, const Route& route,
                                  Clock::time_point started,
                                  const std::shared_ptr<Responder>& responder) {
+  if (!Admit()) {
+    metrics_.Shed(request.worker);
+    return Answer(request, route.id, started, responder, busy_);
+  }
   Call call;
   call.route = route.id;
   call.first = std::string(route.first);
@@ -192,7 +229,9 @@ void Gateway::AnswerFromBackends(const HttpRequest& request, const Route& route,
   call.body = request.message.body();
   const int worker = request.worker;
   asio::post(backend_pool_, [this, call = std::move(call), worker, started, responder]() {
+    LowerBackendThreadPriority();
     std::shared_ptr<const ReadyResponse> response = Finish(Run(call));
+    Release();
     responder->Post([this, worker, route = call.route, started, responder, response] {
       metrics_.Observe(worker, route, response->status,
                        std::chrono::duration<double>(Clock::now() - started).count());

@@ -32,9 +32,10 @@ class Gateway {
 
   void Handle(const HttpRequest& request, const std::shared_ptr<Responder>& responder);
 
-  // Change events: what was made of the changed data is served no more.
-  void OnArticlesChanged() { generations_.Bump(kArticleData); }
-  void OnTickerChanged() { generations_.Bump(kTickerData); }
+  // Change events: what was made of the changed data is served no more,
+  // and after a withdrawal not even while the services fail.
+  void OnArticlesChanged(bool withdrawn) { generations_.Bump(kArticleData, withdrawn); }
+  void OnTickerChanged(bool withdrew) { generations_.Bump(kTickerData, withdrew); }
 
   // /readyz answers 503 from now on, so that load balancers stop sending.
   void SetDraining() { draining_.store(true); }
@@ -53,6 +54,9 @@ class Gateway {
                           const std::shared_ptr<Responder>& responder);
   void StartTickerStream(const HttpRequest& request, const std::shared_ptr<Responder>& responder);
   std::string_view ClientOf(const HttpRequest& request) const;
+  // Whether one more call may go to the backend pool (then Release it after).
+  bool Admit();
+  void Release() { backend_pending_.fetch_sub(1, std::memory_order_relaxed); }
   // The handler of `call.route`; blocking.
   Response Run(const Call& call);
 
@@ -68,7 +72,8 @@ class Gateway {
   std::atomic<bool> draining_{false};
 
   std::shared_ptr<const ReadyResponse> healthy_, ready_, not_ready_, site_css_, ticker_js_,
-      openapi_;
+      openapi_, busy_;
+  std::atomic<int> backend_pending_{0};
 
   asio::thread_pool backend_pool_;
   std::atomic<bool> stopped_{false};

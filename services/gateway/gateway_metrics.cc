@@ -27,6 +27,10 @@ GatewayMetrics::GatewayMetrics(prometheus::Registry& registry, int io_threads)
       rate_limited_(CounterFamily(registry, "akhbar_gateway_rate_limited_total",
                                   "Requests refused with 429 by the per-client rate limit")
                         .Add({})),
+      shed_(CounterFamily(registry, "akhbar_gateway_shed_total",
+                          "Requests refused with 503 because too many calls to services were "
+                          "already pending (AKHBAR_GATEWAY_MAX_PENDING)")
+                .Add({})),
       tallies_(static_cast<std::size_t>(io_threads)) {
   auto& durations = prometheus::BuildHistogram()
                         .Name("akhbar_http_request_duration_seconds")
@@ -78,7 +82,8 @@ void GatewayMetrics::Flush(int worker) {
   cache_hits_.Increment(static_cast<double>(tallies.cache_hits));
   cache_misses_.Increment(static_cast<double>(tallies.cache_misses));
   rate_limited_.Increment(static_cast<double>(tallies.rate_limited));
-  tallies.cache_hits = tallies.cache_misses = tallies.rate_limited = 0;
+  shed_.Increment(static_cast<double>(tallies.shed));
+  tallies.cache_hits = tallies.cache_misses = tallies.rate_limited = tallies.shed = 0;
 }
 
 }  // namespace akhbar::gateway

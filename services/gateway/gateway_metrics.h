@@ -29,6 +29,7 @@ class GatewayMetrics {
   void CacheHit(int worker) { ++tallies_[static_cast<std::size_t>(worker)].cache_hits; }
   void CacheMiss(int worker) { ++tallies_[static_cast<std::size_t>(worker)].cache_misses; }
   void RateLimited(int worker) { ++tallies_[static_cast<std::size_t>(worker)].rate_limited; }
+  void Shed(int worker) { ++tallies_[static_cast<std::size_t>(worker)].shed; }
   void Flush(int worker);
 
  private:
@@ -41,7 +42,7 @@ class GatewayMetrics {
     std::vector<RouteTally> routes;
     std::unordered_map<uint32_t, uint64_t> requests;  // (route << 16 | status) → count
     std::unordered_map<uint32_t, prometheus::Counter*> counters;
-    uint64_t cache_hits = 0, cache_misses = 0, rate_limited = 0;
+    uint64_t cache_hits = 0, cache_misses = 0, rate_limited = 0, shed = 0;
   };
 
   prometheus::Family<prometheus::Counter>& requests_;
@@ -50,6 +51,7 @@ class GatewayMetrics {
   prometheus::Counter& cache_hits_;
   prometheus::Counter& cache_misses_;
   prometheus::Counter& rate_limited_;
+  prometheus::Counter& shed_;
   std::vector<Tallies> tallies_;  // one per I/O thread
 };
 

@@ -32,6 +32,8 @@ std::string_view DateLine() {
 
 constexpr std::string_view kCrlf = "\r\n";
 constexpr auto kLingerTime = std::chrono::seconds(2);
+// How long a drain waits for a new connection's first request.
+constexpr auto kFreshConnectionGrace = std::chrono::milliseconds(1000);
 constexpr auto kNever = std::chrono::steady_clock::time_point::max();
 // How often each I/O thread looks for connections past their deadline (and
 // runs the tick hook): the granularity of every timeout.
@@ -100,9 +102,14 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
   bool PastDeadline(std::chrono::steady_clock::time_point now) const { return now > deadline_; }
   void TimeOut() { Close(); }
 
-  // Runs on the worker's thread.
-  void OnDrain() {
-    if (state_ == State::kReading || state_ == State::kStreaming || state_ == State::kClosing) {
+  // Runs on the worker's thread. Streams end (browsers reconnect elsewhere);
+  // a connection waiting for its next request ends unless part of one has
+  // arrived. One that has not carried a request yet ends only with
+  // `close_fresh`: its client has likely just sent the first.
+  void OnDrain(bool close_fresh) {
+    if (state_ == State::kStreaming || state_ == State::kClosing) return Close();
+    const bool request_under_way = parser_ && parser_->got_some();
+    if (state_ == State::kReading && !request_under_way && (served_any_ || close_fresh)) {
       Close();
     }
   }
@@ -207,6 +214,7 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
 
   void Dispatch() {
     state_ = State::kHandling;
+    served_any_ = true;
     deadline_ = kNever;  // calls to services carry their own deadlines
     const auto& message = parser_->get();
     const std::string_view target = ToView(message.target());
@@ -248,7 +256,7 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
       auto it = fields.find(http::field::if_none_match);
       not_modified = it != fields.end() && EtagMatches(ToView(it->value()), response_->etag);
     }
-    if (server_.draining_.load(std::memory_order_relaxed)) keep_alive_ = false;
+    if (server_.ending_keep_alive_.load(std::memory_order_relaxed)) keep_alive_ = false;
     const std::string_view connection =
         !keep_alive_ ? kConnectionClose : (http_10_ ? kConnectionKeepAlive : std::string_view());
     const bool with_body = !not_modified && !is_head_;
@@ -352,6 +360,7 @@ class HttpServer::Session : public Responder, public std::enable_shared_from_thi
   std::string client_ip_;
   State state_ = State::kReading;
   bool keep_alive_ = true;
+  bool served_any_ = false;
   bool http_10_ = false;
   bool is_head_ = false;
   std::deque<std::shared_ptr<const std::string>> events_;
@@ -446,23 +455,34 @@ void HttpServer::Tick(Worker& worker) {
 }
 
 void HttpServer::Drain(std::chrono::milliseconds deadline) {
+  EndKeepAlive();
   draining_.store(true);
-  for (auto& worker : workers_) {
-    asio::post(worker->io, [w = worker.get()] {
-      beast::error_code ignored;
-      w->acceptor.close(ignored);
-      std::vector<std::shared_ptr<Session>> sessions;
-      {
-        std::lock_guard lock(w->sessions_mu);
-        for (auto& [raw, weak] : w->sessions) {
-          if (auto session = weak.lock()) sessions.push_back(std::move(session));
+  const auto end_sessions = [this](bool close_fresh) {
+    for (auto& worker : workers_) {
+      asio::post(worker->io, [w = worker.get(), close_fresh] {
+        beast::error_code ignored;
+        w->acceptor.close(ignored);
+        std::vector<std::shared_ptr<Session>> sessions;
+        {
+          std::lock_guard lock(w->sessions_mu);
+          for (auto& [raw, weak] : w->sessions) {
+            if (auto session = weak.lock()) sessions.push_back(std::move(session));
+          }
         }
-      }
-      for (auto& session : sessions) session->OnDrain();
-    });
-  }
-  const auto until = std::chrono::steady_clock::now() + deadline;
+        for (auto& session : sessions) session->OnDrain(close_fresh);
+      });
+    }
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const auto until = start + deadline;
+  const auto fresh_until = start + std::min(deadline, kFreshConnectionGrace);
+  end_sessions(false);
+  bool fresh_closed = false;
   while (connections_.load() > 0 && std::chrono::steady_clock::now() < until) {
+    if (!fresh_closed && std::chrono::steady_clock::now() >= fresh_until) {
+      end_sessions(true);
+      fresh_closed = true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (auto& worker : workers_) worker->io.stop();

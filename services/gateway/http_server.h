@@ -75,8 +75,14 @@ class HttpServer {
   // Binds and starts the I/O threads; false (logged) when the port is taken.
   bool Start();
   int port() const { return bound_port_; }
+  // From now on every answer carries Connection: close, so that clients
+  // open their next connection elsewhere (to a replica not shutting down)
+  // while this one still serves: the first step of a drain.
+  void EndKeepAlive() { ending_keep_alive_.store(true); }
   // Stops accepting, ends idle keep-alive connections, answers in-flight
   // requests with Connection: close, and waits for them up to `deadline`.
+  // A connection accepted but not yet sent a request gets a moment to send
+  // it: closing it would fail a request the client has already committed.
   void Drain(std::chrono::milliseconds deadline);
   std::size_t connection_count() const { return connections_.load(); }
 
@@ -90,6 +96,7 @@ class HttpServer {
   RequestHandler handler_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<std::size_t> connections_{0};
+  std::atomic<bool> ending_keep_alive_{false};
   std::atomic<bool> draining_{false};
   std::size_t next_worker_ = 0;  // the listening thread's only
   int bound_port_ = 0;

@@ -26,11 +26,12 @@ int main() {
                               config.read_deadline, config.write_deadline});
   gateway::TickerFeeds feeds(backends.shared_ticker(), {}, &metrics.registry());
   gateway::Gateway gateway(config, backends, feeds, http_metrics);
-  feeds.SetOnChange([&](const std::string&) { gateway.OnTickerChanged(); });
+  feeds.SetOnChange([&](const std::string&, bool withdrew) { gateway.OnTickerChanged(withdrew); });
   cache::Redis redis(cache::RedisOptionsFrom(config.redis), &metrics.registry());
   // Again 0.4 s and 1.2 s after a change: by then the related service,
   // polling every 100 ms, has rebuilt the lists the change touched.
-  events::ChangeFollower changes(redis, [&] { gateway.OnArticlesChanged(); },
+  events::ChangeFollower changes(redis,
+                                 [&](bool withdrawn) { gateway.OnArticlesChanged(withdrawn); },
                                  {std::chrono::milliseconds(400), std::chrono::milliseconds(1200)});
   changes.Start();
 
@@ -53,9 +54,11 @@ int main() {
   log::Info("gateway listening", {{"port", std::to_string(server.port())}});
 
   task::WaitForTerminationSignal();
-  // Readiness fails first so that load balancers stop sending, then streams
-  // end (browsers reconnect elsewhere) and in-flight requests finish.
+  // Readiness fails first so that load balancers stop sending, and each
+  // answer closes its connection so that clients reconnect elsewhere; then
+  // streams end (browsers reconnect elsewhere) and in-flight requests finish.
   gateway.SetDraining();
+  server.EndKeepAlive();
   log::Info("draining", {{"grace_ms", std::to_string(config.server.drain_grace.count())}});
   std::this_thread::sleep_for(config.server.drain_grace);
   feeds.Stop();

@@ -4,7 +4,10 @@
 
 namespace akhbar::gateway {
 
-void CacheGenerations::Bump(unsigned domains) {
+void CacheGenerations::Bump(unsigned domains, bool withdrawn) {
+  // Withdrawals first: a reader that sees the new article generation must
+  // not pair it with the old withdrawal count.
+  if (withdrawn) withdrawals_.fetch_add(1, std::memory_order_acq_rel);
   if (domains & kArticleData) article_.fetch_add(1, std::memory_order_acq_rel);
   if (domains & kTickerData) ticker_.fetch_add(1, std::memory_order_acq_rel);
 }
@@ -15,10 +18,18 @@ ResponseCache::ResponseCache(const CacheGenerations& generations, std::chrono::m
 
 bool ResponseCache::Fresh(const Entry& entry, unsigned domains,
                           std::chrono::steady_clock::time_point now) const {
-  const CacheGenerations::Stamp current = generations_.Current();
-  if ((domains & kArticleData) && entry.stamp.article != current.article) return false;
-  if ((domains & kTickerData) && entry.stamp.ticker != current.ticker) return false;
-  return now < entry.expires;
+  return SameData(entry.stamp, generations_.Current(), domains) && now < entry.expires;
+}
+
+bool ResponseCache::SameData(CacheGenerations::Stamp made, CacheGenerations::Stamp now,
+                             unsigned domains) {
+  return (!(domains & kArticleData) || made.article == now.article) &&
+         (!(domains & kTickerData) || made.ticker == now.ticker);
+}
+
+bool ResponseCache::FallbackAllowed(CacheGenerations::Stamp made, CacheGenerations::Stamp now,
+                                    unsigned domains) {
+  return domains == 0 || made.withdrawals == now.withdrawals;
 }
 
 ResponseCache::Lookup ResponseCache::Get(std::string_view key, unsigned domains) {
@@ -44,8 +55,16 @@ void ResponseCache::Wait(std::string_view key, Waiter waiter) {
 void ResponseCache::Complete(const std::string& key, CacheGenerations::Stamp stamp,
                              unsigned domains, std::shared_ptr<const ReadyResponse> response) {
   const CacheGenerations::Stamp now = generations_.Current();
-  const bool unchanged = (!(domains & kArticleData) || now.article == stamp.article) &&
-                         (!(domains & kTickerData) || now.ticker == stamp.ticker);
+  const bool unchanged = SameData(stamp, now, domains);
+  auto entry = entries_.find(key);
+  if (response->status >= 500 && entry != entries_.end() &&
+      FallbackAllowed(entry->second.stamp, now, domains)) {
+    // The services failed (down, overloaded, past the deadline): the answer
+    // kept keeps answering until they are back, as a CDN's stale-if-error
+    // does. One made before an article was withdrawn never does.
+    AnswerWaiters(key, entry->second.response);
+    return;
+  }
   if (response->shareable && ttl_.count() > 0) {
     MakeRoom();
     // Made before a change it does not show: kept, to answer while stale
@@ -58,6 +77,11 @@ void ResponseCache::Complete(const std::string& key, CacheGenerations::Stamp sta
     // stale in its place.
     entries_.erase(key);
   }
+  AnswerWaiters(key, response);
+}
+
+void ResponseCache::AnswerWaiters(const std::string& key,
+                                  const std::shared_ptr<const ReadyResponse>& response) {
   auto it = fetches_.find(key);
   if (it == fetches_.end()) return;
   std::vector<Waiter> waiters = std::move(it->second.waiters);

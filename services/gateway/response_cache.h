@@ -23,15 +23,20 @@ class CacheGenerations {
   struct Stamp {
     uint64_t article = 0;
     uint64_t ticker = 0;
+    uint64_t withdrawals = 0;  // articles unpublished or taken down, headlines gone
   };
   Stamp Current() const {
-    return Stamp{article_.load(std::memory_order_acquire), ticker_.load(std::memory_order_acquire)};
+    return Stamp{article_.load(std::memory_order_acquire), ticker_.load(std::memory_order_acquire),
+                 withdrawals_.load(std::memory_order_acquire)};
   }
-  void Bump(unsigned domains);
+  // `withdrawn`: an article may have been unpublished or taken down, or a
+  // headline left the ticker.
+  void Bump(unsigned domains, bool withdrawn = false);
 
  private:
   std::atomic<uint64_t> article_{0};
   std::atomic<uint64_t> ticker_{0};
+  std::atomic<uint64_t> withdrawals_{0};
 };
 
 // The ready responses of one I/O thread, used only on that thread: the warm
@@ -39,7 +44,8 @@ class CacheGenerations {
 // and no copy (the bytes are shared). A miss is fetched once however many
 // requests for the same URL arrive meanwhile; they all get the same answer.
 // A stale response keeps answering while its successor is fetched, so that
-// a change or an expiry never makes readers wait on the services.
+// a change or an expiry never makes readers wait on the services; and while
+// the services fail, unless an article was withdrawn since it was made.
 class ResponseCache {
  public:
   using Waiter = std::function<void(const std::shared_ptr<const ReadyResponse>&)>;
@@ -67,7 +73,8 @@ class ResponseCache {
 
   // The fetch started under `stamp` (Current() before the fetch) is done:
   // keeps the response unless something changed meanwhile or it is not worth
-  // sharing, and answers every waiter.
+  // sharing, and answers every waiter. A server error (5xx) leaves the
+  // previous response in place if FallbackAllowed, and the waiters get that.
   void Complete(const std::string& key, CacheGenerations::Stamp stamp, unsigned domains,
                 std::shared_ptr<const ReadyResponse> response);
 
@@ -90,7 +97,15 @@ class ResponseCache {
     std::vector<Waiter> waiters;
   };
   bool Fresh(const Entry& entry, unsigned domains, std::chrono::steady_clock::time_point now) const;
+  // Whether nothing of `domains` changed between the two stamps.
+  static bool SameData(CacheGenerations::Stamp made, CacheGenerations::Stamp now, unsigned domains);
+  // Whether an answer made at `made` may stand in for a failed fetch now:
+  // articles or headlines may have been edited or added since (better than
+  // an error page), but none withdrawn.
+  static bool FallbackAllowed(CacheGenerations::Stamp made, CacheGenerations::Stamp now,
+                              unsigned domains);
   void MakeRoom();
+  void AnswerWaiters(const std::string& key, const std::shared_ptr<const ReadyResponse>& response);
 
   const CacheGenerations& generations_;
   const std::chrono::milliseconds ttl_;

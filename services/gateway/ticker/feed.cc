@@ -1,5 +1,8 @@
 #include "services/gateway/ticker/feed.h"
 
+#include <algorithm>
+#include <map>
+#include <string>
 #include <utility>
 
 #include "libs/log/log.h"
@@ -19,7 +22,7 @@ bool IsRemoval(ticker::v1::TickerEvent::Kind kind) {
 TickerFeed::TickerFeed(std::string section, Options options)
     : section_(std::move(section)), options_(options), state_(std::make_shared<const State>()) {}
 
-bool TickerFeed::Apply(const ticker::v1::WatchResponse& message) {
+TickerFeed::Change TickerFeed::Apply(const ticker::v1::WatchResponse& message) {
   std::lock_guard lock(mu_);
   switch (message.payload_case()) {
     case ticker::v1::WatchResponse::kSnapshot:
@@ -30,18 +33,22 @@ bool TickerFeed::Apply(const ticker::v1::WatchResponse& message) {
       // The service sends a heartbeat only after every earlier event, so this
       // section has missed nothing up to its sequence.
       if (ready_ && message.sequence() > confirmed_) confirmed_ = message.sequence();
-      return false;
+      return {};
     default:
-      return false;
+      return {};
   }
 }
 
-bool TickerFeed::ApplySnapshot(const ticker::v1::WatchResponse& message) {
+TickerFeed::Change TickerFeed::ApplySnapshot(const ticker::v1::WatchResponse& message) {
   // Always taken, even at an older sequence: a snapshot is what the service
   // holds now (a replica that lags behind the one we watched before, say), and
   // everything after it will be relative to it.
+  std::map<std::string, ticker::v1::TickerItem> previous = std::move(items_);
   items_.clear();
   for (const ticker::v1::TickerItem& item : message.snapshot().items()) items_[item.id()] = item;
+  const bool withdrew = std::any_of(previous.begin(), previous.end(), [&](const auto& entry) {
+    return !items_.contains(entry.first);
+  });
   ready_ = true;
   sequence_ = message.sequence();
   confirmed_ = message.sequence();
@@ -49,21 +56,22 @@ bool TickerFeed::ApplySnapshot(const ticker::v1::WatchResponse& message) {
   history_.clear();
   Publish();
   if (!sinks_.empty()) SendToAll(CurrentSnapshotFrame());
-  return true;
+  return {.changed = true, .withdrew = withdrew};
 }
 
-bool TickerFeed::ApplyEvent(const ticker::v1::WatchResponse& message) {
+TickerFeed::Change TickerFeed::ApplyEvent(const ticker::v1::WatchResponse& message) {
   // Before the first snapshot there is nothing to apply an event to; the
   // service always starts a fresh stream with a snapshot anyway.
-  if (!ready_ || message.sequence() <= confirmed_) return false;
+  if (!ready_ || message.sequence() <= confirmed_) return {};
   const ticker::v1::TickerEvent& event = message.event();
   std::shared_ptr<const std::string> frame = EventFrame(event, message.sequence());
   if (frame == nullptr) {
     log::Warning("ticker event of unknown kind ignored",
                  {{"section", section_}, {"sequence", message.sequence()}});
-    return false;
+    return {};
   }
-  if (IsRemoval(event.kind())) {
+  const bool withdrew = IsRemoval(event.kind());
+  if (withdrew) {
     items_.erase(event.item().id());
   } else {
     items_[event.item().id()] = event.item();
@@ -77,7 +85,7 @@ bool TickerFeed::ApplyEvent(const ticker::v1::WatchResponse& message) {
   }
   Publish();
   SendToAll(frame);
-  return true;
+  return {.changed = true, .withdrew = withdrew};
 }
 
 void TickerFeed::Publish() {

@@ -36,9 +36,17 @@ class TickerFeed {
   TickerFeed(const TickerFeed&) = delete;
   TickerFeed& operator=(const TickerFeed&) = delete;
 
+  // What a message did to the items (so that cached pages can be dropped).
+  struct Change {
+    bool changed = false;
+    // An item left: retracted, expired, or absent from a new snapshot. Pages
+    // made before must not stand in for fresh ones even while services fail.
+    bool withdrew = false;
+    explicit operator bool() const { return changed; }
+  };
+
   // One message of the ticker service's Watch stream, in arrival order.
-  // Returns whether the items changed (so that cached pages can be dropped).
-  bool Apply(const ticker::v1::WatchResponse& message);
+  Change Apply(const ticker::v1::WatchResponse& message);
 
   // Registers `sink` and, atomically with respect to Apply, sends it either
   // the frames after `last_event_id` (when the feed's memory covers them) or
@@ -70,8 +78,8 @@ class TickerFeed {
     std::shared_ptr<const std::string> text;
   };
 
-  bool ApplySnapshot(const ticker::v1::WatchResponse& message);
-  bool ApplyEvent(const ticker::v1::WatchResponse& message);
+  Change ApplySnapshot(const ticker::v1::WatchResponse& message);
+  Change ApplyEvent(const ticker::v1::WatchResponse& message);
   // Rebuilds the published State and forgets the snapshot frame of the old one.
   void Publish();
   std::shared_ptr<const std::string> CurrentSnapshotFrame();

@@ -79,7 +79,8 @@ TickerFeeds::TickerFeeds(std::shared_ptr<ticker::v1::TickerService::StubInterfac
 
 TickerFeeds::~TickerFeeds() { Stop(); }
 
-void TickerFeeds::SetOnChange(std::function<void(const std::string& section)> on_change) {
+void TickerFeeds::SetOnChange(
+    std::function<void(const std::string& section, bool withdrew)> on_change) {
   std::lock_guard lock(mu_);
   on_change_ = std::move(on_change);
 }
@@ -142,7 +143,8 @@ bool TickerFeeds::ReadStream(Watcher& watcher, grpc::ClientContext& context) {
     watcher.last_message.store(NowTicks());
     delivered = true;
     // on_change_ is set before the first Feed, so before this thread exists.
-    if (watcher.feed.Apply(message) && on_change_) on_change_(section);
+    const TickerFeed::Change change = watcher.feed.Apply(message);
+    if (change && on_change_) on_change_(section, change.withdrew);
   }
   grpc::Status status = reader->Finish();
   // RESOURCE_EXHAUSTED (we fell behind) and UNAVAILABLE (a replica restarting)

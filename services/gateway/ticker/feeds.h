@@ -54,7 +54,8 @@ class TickerFeeds {
   // Called (from a watch thread) after every applied change with its section,
   // so that the gateway can drop cached pages that show the ticker. Set before
   // the first Feed.
-  void SetOnChange(std::function<void(const std::string& section)> on_change);
+  // `withdrew`: an item left the ticker (see TickerFeed::Change).
+  void SetOnChange(std::function<void(const std::string& section, bool withdrew)> on_change);
 
   // Cancels every Watch, joins the threads and closes every browser's stream.
   // Idempotent.
@@ -79,7 +80,7 @@ class TickerFeeds {
 
   mutable std::mutex mu_;
   bool stopped_ = false;
-  std::function<void(const std::string&)> on_change_;
+  std::function<void(const std::string&, bool)> on_change_;
   std::map<std::string, std::unique_ptr<Watcher>> watchers_;  // by section; never erased
 
   task::Periodic heartbeat_;

@@ -326,6 +326,50 @@ TEST_F(HttpServerTest, DrainEndsIdleConnectionsAndLetsARequestInFlightFinish) {
   server_.reset();
 }
 
+TEST_F(HttpServerTest, AfterEndKeepAliveEveryAnswerClosesItsConnection) {
+  Start();
+  Connection kept(server_->port());
+  kept.Send(Get("/before"));
+  EXPECT_EQ(kept.ReadResponse().find("Connection: close"), std::string::npos);
+  server_->EndKeepAlive();
+  kept.Send(Get("/after"));
+  const std::string last = kept.ReadResponse();
+  EXPECT_NE(last.find("hello /after"), std::string::npos);
+  EXPECT_NE(last.find("Connection: close"), std::string::npos);
+  EXPECT_TRUE(kept.ClosedWithin(milliseconds(2000)));
+  Connection fresh(server_->port());  // still accepted: the drain has not begun
+  fresh.Send(Get("/fresh"));
+  EXPECT_NE(fresh.ReadResponse().find("Connection: close"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, DrainLetsANewConnectionSendItsFirstRequest) {
+  Start();
+  Connection fresh(server_->port());
+  while (server_->connection_count() < 1) std::this_thread::sleep_for(milliseconds(5));
+  std::thread drain([this] { server_->Drain(milliseconds(5000)); });
+  // The client connected before the drain and sends a moment after it began:
+  // its request is answered, not cut off.
+  std::this_thread::sleep_for(milliseconds(200));
+  fresh.Send(Get("/first"));
+  const std::string answer = fresh.ReadResponse();
+  drain.join();
+  EXPECT_NE(answer.find("hello /first"), std::string::npos);
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos);
+  server_.reset();
+}
+
+TEST_F(HttpServerTest, DrainClosesANewConnectionThatSendsNothing) {
+  Start();
+  Connection silent(server_->port());
+  while (server_->connection_count() < 1) std::this_thread::sleep_for(milliseconds(5));
+  const auto started = std::chrono::steady_clock::now();
+  server_->Drain(milliseconds(10000));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(3000))
+      << "a silent connection holds the drain only for its first request's grace";
+  EXPECT_TRUE(silent.ClosedWithin(milliseconds(1000)));
+  server_.reset();
+}
+
 TEST_F(HttpServerTest, ConnectionsBeyondTheCapAreRefused) {
   HttpServerOptions options;
   options.max_connections = 1;

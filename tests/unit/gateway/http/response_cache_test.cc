@@ -113,6 +113,51 @@ TEST_F(ResponseCacheTest, FailuresAreNotKeptAndEntriesExpire) {
   EXPECT_TRUE(cache.Get("/b", kArticleData).fetch);
 }
 
+TEST_F(ResponseCacheTest, AnExpiredAnswerKeepsAnsweringWhileTheServicesFail) {
+  ResponseCache cache(generations_, milliseconds(1));
+  Serve(cache, "/a", kArticleData, "one");
+  std::this_thread::sleep_for(milliseconds(5));
+  ResponseCache::Lookup expired = cache.Get("/a", kArticleData);
+  ASSERT_TRUE(expired.fetch);
+  std::shared_ptr<const ReadyResponse> waited;
+  cache.Wait("/a", [&](const auto& r) { waited = r; });
+  cache.Complete("/a", generations_.Current(), kArticleData, Ready(503, "down"));
+  ASSERT_TRUE(waited);
+  EXPECT_EQ(waited->body, "one") << "a waiter gets the expired answer, not the failure";
+  ResponseCache::Lookup next = cache.Get("/a", kArticleData);
+  ASSERT_TRUE(next.response);
+  EXPECT_EQ(next.response->body, "one");
+  EXPECT_TRUE(next.fetch) << "and the next request tries the services again";
+  cache.Complete("/a", generations_.Current(), kArticleData, Ready(200, "two"));
+  EXPECT_EQ(cache.Get("/a", kArticleData).response->body, "two");
+}
+
+TEST_F(ResponseCacheTest, AnAnswerMadeBeforeAnEditStandsInWhileTheServicesFail) {
+  ResponseCache cache(generations_, milliseconds(60000));
+  Serve(cache, "/a", kArticleData, "before the edit");
+  generations_.Bump(kArticleData);
+  ASSERT_TRUE(cache.Get("/a", kArticleData).fetch);
+  cache.Complete("/a", generations_.Current(), kArticleData, Ready(503, "down"));
+  ResponseCache::Lookup next = cache.Get("/a", kArticleData);
+  ASSERT_TRUE(next.response);
+  EXPECT_EQ(next.response->body, "before the edit");
+}
+
+TEST_F(ResponseCacheTest, AnAnswerMadeBeforeAWithdrawalIsNotServedWhenTheServicesFail) {
+  ResponseCache cache(generations_, milliseconds(60000));
+  Serve(cache, "/a", kArticleData, "taken down since");
+  generations_.Bump(kArticleData, /*withdrawn=*/true);
+  const CacheGenerations::Stamp after = generations_.Current();
+  ASSERT_TRUE(cache.Get("/a", kArticleData).fetch);
+  std::shared_ptr<const ReadyResponse> waited;
+  cache.Wait("/a", [&](const auto& r) { waited = r; });
+  cache.Complete("/a", after, kArticleData, Ready(504, "deadline"));
+  ASSERT_TRUE(waited);
+  EXPECT_EQ(waited->status, 504u);
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_FALSE(cache.Get("/a", kArticleData).response);
+}
+
 TEST_F(ResponseCacheTest, TheNumberOfEntriesIsBounded) {
   ResponseCache cache(generations_, milliseconds(60000), 10);
   for (int i = 0; i < 25; ++i) Serve(cache, "/" + std::to_string(i), kArticleData, "x");

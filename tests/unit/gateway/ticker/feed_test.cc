@@ -44,6 +44,23 @@ TEST(TickerFeedTest, ASnapshotThenEventsKeepTheItemsInDisplayOrder) {
   EXPECT_EQ(feed.resume_sequence(), 15u);
 }
 
+TEST(TickerFeedTest, TellsWhenAHeadlineLeft) {
+  TickerFeed feed("", {});
+  EXPECT_FALSE(feed.Apply(Snapshot(10, {Item("a", PRIORITY_URGENT)})).withdrew);
+  EXPECT_FALSE(feed.Apply(Event(11, TickerEvent::KIND_ADDED, Item("b", PRIORITY_NORMAL))).withdrew);
+  EXPECT_FALSE(
+      feed.Apply(Event(12, TickerEvent::KIND_UPDATED, Item("b", PRIORITY_URGENT))).withdrew);
+  EXPECT_TRUE(
+      feed.Apply(Event(13, TickerEvent::KIND_REMOVED, Item("a", PRIORITY_URGENT))).withdrew);
+  EXPECT_TRUE(
+      feed.Apply(Event(14, TickerEvent::KIND_EXPIRED, Item("b", PRIORITY_URGENT))).withdrew);
+  EXPECT_FALSE(feed.Apply(Snapshot(20, {Item("c", PRIORITY_NORMAL)})).withdrew)
+      << "nothing that was shown is missing";
+  const TickerFeed::Change resumed = feed.Apply(Snapshot(21, {Item("d", PRIORITY_NORMAL)}));
+  EXPECT_TRUE(resumed.changed);
+  EXPECT_TRUE(resumed.withdrew) << "c is gone from the new snapshot";
+}
+
 TEST(TickerFeedTest, ABrowserGetsASnapshotAndThenEveryEventAsOneSharedFrame) {
   TickerFeed feed("", {});
   feed.Apply(Snapshot(10, {Item("a", PRIORITY_URGENT)}));

@@ -82,7 +82,7 @@ class TickerFeedsTest : public ::testing::Test {
 
   std::unique_ptr<TickerFeeds> Start(TickerFeeds::Options options = QuietOptions()) {
     auto feeds = std::make_unique<TickerFeeds>(stub_, options, &registry_);
-    feeds->SetOnChange([this](const std::string& section) { changes_.Record(section); });
+    feeds->SetOnChange([this](const std::string& section, bool) { changes_.Record(section); });
     return feeds;
   }
 };
