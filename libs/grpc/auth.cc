@@ -13,12 +13,15 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromSpec(std::string_view spec) {
     std::string role_name(absl::StripAsciiWhitespace(parts.first));
     std::string digest = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts.second));
     Role role;
-    if (role_name == "editor") {
+    if (role_name == "reader") {
+      role = Role::kReader;
+    } else if (role_name == "editor") {
       role = Role::kEditor;
     } else if (role_name == "admin") {
       role = Role::kAdmin;
     } else {
-      return absl::InvalidArgumentError("token role \"" + role_name + "\" must be editor or admin");
+      return absl::InvalidArgumentError("token role \"" + role_name +
+                                        "\" must be reader, editor or admin");
     }
     bool is_hex =
         digest.size() == 64 && digest.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -31,11 +34,24 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromSpec(std::string_view spec) {
   return verifier;
 }
 
-absl::StatusOr<Role> TokenVerifier::RoleOf(const grpc::ServerContextBase& context) const {
+namespace {
+
+std::optional<std::string_view> AuthorizationOf(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
-  if (it == metadata.end()) return Role::kReader;
-  absl::string_view header(it->second.data(), it->second.size());
+  if (it == metadata.end()) return std::nullopt;
+  return std::string_view(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+absl::StatusOr<Role> TokenVerifier::RoleOf(const grpc::ServerContextBase& context) const {
+  return RoleOf(AuthorizationOf(context));
+}
+
+absl::StatusOr<Role> TokenVerifier::RoleOf(std::optional<std::string_view> authorization) const {
+  if (!authorization) return Role::kAnonymous;
+  absl::string_view header(authorization->data(), authorization->size());
   constexpr absl::string_view kScheme = "Bearer ";
   if (header.size() <= kScheme.size() || !absl::EqualsIgnoreCase(header.substr(0, 7), kScheme)) {
     return absl::UnauthenticatedError("authorization metadata must be \"Bearer <token>\"");
@@ -48,9 +64,14 @@ absl::StatusOr<Role> TokenVerifier::RoleOf(const grpc::ServerContextBase& contex
 }
 
 absl::Status TokenVerifier::Require(const grpc::ServerContextBase& context, Role needed) const {
-  absl::StatusOr<Role> role = RoleOf(context);
+  return Require(AuthorizationOf(context), needed);
+}
+
+absl::Status TokenVerifier::Require(std::optional<std::string_view> authorization,
+                                    Role needed) const {
+  absl::StatusOr<Role> role = RoleOf(authorization);
   if (!role.ok()) return role.status();
-  if (*role == Role::kReader) {
+  if (*role == Role::kAnonymous) {
     return absl::UnauthenticatedError(
         "this call changes data: send \"authorization: Bearer <token>\" metadata");
   }
