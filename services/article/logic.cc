@@ -71,10 +71,22 @@ TagInput TagLookup(const std::string& slug_or_name) {
   return {slug_or_name, text::FoldIdentity(slug_or_name), NormalizeSlugLookup(slug_or_name)};
 }
 
-// What GetBySlug looks up at all; anything else is refused before a lookup.
+// What GetBySlug and GetTag look up at all; anything else is refused before
+// a lookup. The bound also keeps the not-found message (which quotes the
+// slug) far below gRPC's 8 KB limit on a reply's metadata, past which the
+// caller would see RESOURCE_EXHAUSTED instead. A control character is in no
+// slug, and a NUL would cut the value short in the database driver, where
+// "slug\0anything" would find "slug".
 bool IsSlugLookup(const std::string& slug) {
-  return !slug.empty() && slug.size() <= 400 && text::IsValidUtf8(slug);
+  if (slug.empty() || slug.size() > 400 || !text::IsValidUtf8(slug)) return false;
+  for (const unsigned char c : slug) {
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  return true;
 }
+
+constexpr char kSlugLookupRule[] =
+    "slug must be non-empty UTF-8 of at most 400 bytes, without control characters";
 
 }  // namespace
 
@@ -129,9 +141,7 @@ absl::StatusOr<GetResult> ArticleLogic::GetById(int64_t id, Viewer viewer) {
 }
 
 absl::StatusOr<GetResult> ArticleLogic::GetBySlug(const std::string& slug, Viewer viewer) {
-  if (!IsSlugLookup(slug)) {
-    return absl::InvalidArgumentError("slug must be non-empty UTF-8 of at most 400 bytes");
-  }
+  if (!IsSlugLookup(slug)) return absl::InvalidArgumentError(kSlugLookupRule);
   const std::string normalized = NormalizeSlugLookup(slug);
   absl::Status not_found = absl::NotFoundError("no article has the slug \"" + slug + "\"");
   absl::StatusOr<pb::Article> article = LoadCached(CacheFor(viewer), CacheKeyForSlug(normalized),
@@ -414,9 +424,7 @@ absl::StatusOr<pb::ListTagsResponse> ArticleLogic::ListTags(const pb::ListTagsRe
 }
 
 absl::StatusOr<pb::Tag> ArticleLogic::GetTag(const std::string& slug_or_name) {
-  if (slug_or_name.empty() || !text::IsValidUtf8(slug_or_name)) {
-    return absl::InvalidArgumentError("slug must be non-empty UTF-8");
-  }
+  if (!IsSlugLookup(slug_or_name)) return absl::InvalidArgumentError(kSlugLookupRule);
   TagInput lookup = TagLookup(slug_or_name);
   return store_.GetTag(lookup.slug, lookup.identity_key);
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "libs/text/utf8.h"
 #include "services/gateway/errors.h"
 #include "services/gateway/url.h"
 
@@ -21,6 +22,17 @@ std::optional<int64_t> ParseInt(std::string_view text) {
 
 }  // namespace
 
+std::optional<std::string> TextProblem(std::string_view text) {
+  // Protobuf strings must be UTF-8: sent on, such bytes would fail the
+  // service's parse (a 500). A NUL would cut the value short in the
+  // database driver, where "slug\0junk" would find "slug".
+  if (!text::utf8::IsValid(text)) return "is not valid UTF-8";
+  for (const unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) return "must not contain control characters";
+  }
+  return std::nullopt;
+}
+
 OrError<int64_t> ArticleIdOf(std::string_view text) {
   std::optional<int64_t> id = ParseInt(text);
   if (!id || *id <= 0) {
@@ -36,6 +48,9 @@ OrError<std::string> SlugOf(std::string_view text, std::string_view what) {
     return BadRequest(
         absl::StrCat("the ", std::string(what), " in the path is not validly percent-encoded"));
   if (decoded->empty()) return BadRequest(absl::StrCat("the ", std::string(what), " is empty"));
+  if (auto problem = TextProblem(*decoded)) {
+    return BadRequest(absl::StrCat("the ", std::string(what), " in the path ", *problem));
+  }
   return *decoded;
 }
 
@@ -76,6 +91,9 @@ OrError<std::string> StringParam(const Call& call, std::string_view name) {
       return BadRequest(absl::StrCat(std::string(name), " is not validly percent-encoded"));
     }
     return std::string();
+  }
+  if (auto problem = TextProblem(*text)) {
+    return BadRequest(absl::StrCat(std::string(name), " ", *problem));
   }
   return *text;
 }

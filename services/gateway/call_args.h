@@ -15,10 +15,14 @@ namespace akhbar::gateway {
 template <typename T>
 using OrError = std::variant<T, Response>;
 
+// What is wrong with a decoded path segment or query value for a service
+// (not UTF-8, or a control character in it); nullopt when nothing is.
+std::optional<std::string> TextProblem(std::string_view text);
+
 // A positive article id from the path.
 OrError<int64_t> ArticleIdOf(std::string_view text);
 
-// A decoded path segment (a slug), non-empty.
+// A decoded path segment (a slug), non-empty, without a TextProblem.
 OrError<std::string> SlugOf(std::string_view text, std::string_view what);
 
 // The version the client edited: If-Match: "v7" (or 7), or ?version=7.
@@ -29,7 +33,8 @@ OrError<std::optional<int64_t>> ExpectedVersionOf(const Call& call);
 OrError<std::optional<int64_t>> IntParam(const Call& call, std::string_view name, int64_t min,
                                          int64_t max);
 
-// An optional string query parameter (decoded); empty when absent.
+// An optional string query parameter (decoded, without a TextProblem);
+// empty when absent.
 OrError<std::string> StringParam(const Call& call, std::string_view name);
 
 // The quoted ETag of an article version: "v7".

@@ -132,6 +132,7 @@ Response PageRoutes::ShortLink(const Call& call) {
 Response PageRoutes::Section(const Call& call) {
   const std::optional<std::string> slug = PercentDecode(call.first);
   if (!slug) return NotFound();
+  if (TextProblem(*slug)) return Error(400, "الرابط غير صحيح");
   std::shared_ptr<const SectionDirectory::Sections> holder;
   absl::StatusOr<const v1::Section*> section = sections_.Find(*slug, &holder);
   if (!section.ok()) return ErrorFrom(grpc::Status(grpc::StatusCode::UNAVAILABLE, ""));
@@ -155,6 +156,7 @@ Response PageRoutes::Section(const Call& call) {
 Response PageRoutes::Tag(const Call& call) {
   const std::optional<std::string> slug = PercentDecode(call.first);
   if (!slug || slug->empty()) return NotFound();
+  if (TextProblem(*slug)) return Error(400, "الرابط غير صحيح");
   v1::GetTagRequest tag_request;
   tag_request.set_slug(*slug);
   v1::GetTagResponse tag_reply;

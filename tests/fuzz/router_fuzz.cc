@@ -84,6 +84,7 @@ void CheckCallArgs(const Route& route, std::string_view query, std::string_view 
   } else {
     FUZZ_CHECK(!std::get<std::string>(slug).empty());
     FUZZ_CHECK(PercentDecode(call.first) == std::get<std::string>(slug));
+    FUZZ_CHECK(!TextProblem(std::get<std::string>(slug)));
   }
   OrError<std::optional<int64_t>> version = ExpectedVersionOf(call);
   if (Response* error = ErrorOf(version)) {

@@ -217,6 +217,20 @@ TEST_F(ArticleLogicTest, SlugLookupFoldsHamza) {
   EXPECT_EQ(result->article.id(), 4);
 }
 
+TEST_F(ArticleLogicTest, ALookupWithAControlCharacterOrTooLongIsRefusedBeforeTheStore) {
+  store_.Put(Published(5, "قمة-جدة"));
+  const int loads = store_.loads;
+  // PostgreSQL's driver would stop at the NUL and find "قمة-جدة".
+  for (const std::string& slug :
+       {std::string("قمة-جدة") + '\0' + "x", std::string("قمة\nجدة"), std::string(401, 'a')}) {
+    EXPECT_EQ(logic_.GetBySlug(slug, reader_).status().code(), absl::StatusCode::kInvalidArgument);
+    // A not-found message quoting 9 KB would not fit in gRPC's metadata.
+    EXPECT_EQ(logic_.GetTag(slug).status().code(), absl::StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(store_.loads, loads);
+  EXPECT_TRUE(logic_.GetBySlug("قمة-جدة", reader_).ok());
+}
+
 TEST_F(ArticleLogicTest, BatchKeepsOrderAndReportsMissing) {
   store_.Put(Published(1, "a"));
   store_.Put(Published(2, "b"));
