@@ -58,6 +58,7 @@ class GatewayEndToEnd : public ::testing::Test {
     ASSERT_TRUE(stack_.CreateSection(kSection, kSectionName));
   }
   void TearDown() override {
+    stack_.ExpectNoTokensLogged();
     if (HasFailure()) stack_.PrintLogs();
   }
 

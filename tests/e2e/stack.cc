@@ -1,9 +1,12 @@
 #include "tests/e2e/stack.h"
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <iostream>
+#include <limits>
 
+#include "absl/strings/ascii.h"
 #include "libs/crypto/sha256.h"
 #include "tests/support/http_client.h"
 
@@ -35,6 +38,7 @@ bool Stack::StartService(const std::string& name, const std::string& binary, int
     env["AKHBAR_GATEWAY_RATE_PER_SECOND"] = "100";
     env["AKHBAR_GATEWAY_RATE_BURST"] = "300";
   }
+  for (const auto& [key, value] : extra_env_) env[key] = value;
   auto process =
       std::make_unique<testing::ServiceProcess>(binary, env, postgres_.dir() + "/" + name + ".log");
   if (!process->Start()) return false;
@@ -45,10 +49,12 @@ bool Stack::StartService(const std::string& name, const std::string& binary, int
   return up;
 }
 
-bool Stack::Start() {
+bool Stack::Start(const std::map<std::string, std::string>& env) {
+  extra_env_ = env;
   if (!postgres_.Start() || !redis_.Start()) return false;
   tokens_ = std::string("editor:") + crypto::Sha256Hex(kEditorToken) +
-            ",admin:" + crypto::Sha256Hex(kAdminToken);
+            ",admin:" + crypto::Sha256Hex(kAdminToken) +
+            ",reader:" + crypto::Sha256Hex(kReaderToken);
   article_port_ = testing::FreePort();
   ticker_port_ = testing::FreePort();
   related_port_ = testing::FreePort();
@@ -70,6 +76,46 @@ bool Stack::Start() {
 void Stack::PrintLogs() const {
   for (const auto& [name, process] : processes_) {
     std::cerr << "--- " << name << " log ---\n" << process->LogTail() << "\n";
+  }
+}
+
+std::map<std::string, std::string> Stack::Logs() const {
+  std::map<std::string, std::string> logs;
+  for (const auto& [name, process] : processes_) {
+    logs[name] = process->LogTail(std::numeric_limits<std::size_t>::max());
+  }
+  return logs;
+}
+
+namespace {
+
+// Every line of `log` that holds `needle`, ASCII case ignored.
+std::vector<std::string> LinesWith(const std::string& log, const std::string& needle) {
+  std::vector<std::string> found;
+  const std::string lower_log = absl::AsciiStrToLower(log);
+  const std::string lower_needle = absl::AsciiStrToLower(needle);
+  for (std::size_t at = lower_log.find(lower_needle); at != std::string::npos;
+       at = lower_log.find(lower_needle, at + 1)) {
+    const std::size_t start = log.rfind('\n', at);
+    const std::size_t from = start == std::string::npos ? 0 : start + 1;
+    found.push_back(log.substr(from, log.find('\n', at) - from));
+  }
+  return found;
+}
+
+}  // namespace
+
+void Stack::ExpectNoTokensLogged(const std::vector<std::string>& also_sent) const {
+  std::vector<std::string> secrets = {kEditorToken, kAdminToken, kReaderToken, "Bearer "};
+  secrets.insert(secrets.end(), also_sent.begin(), also_sent.end());
+  for (const auto& [process, log] : Logs()) {
+    // An empty log would let the check pass for the wrong reason.
+    EXPECT_NE(log.find("\"level\""), std::string::npos) << process << " wrote no log lines";
+    for (const std::string& secret : secrets) {
+      for (const std::string& line : LinesWith(log, secret)) {
+        ADD_FAILURE() << process << " logged \"" << secret << "\": " << line;
+      }
+    }
   }
 }
 

@@ -128,6 +128,29 @@ HttpReply Fetch(int port, const std::string& method, const std::string& target,
   return reply;
 }
 
+HttpReply SendRaw(int port, const std::string& raw, std::chrono::milliseconds timeout) {
+  HttpReply reply;
+  const int fd = Connect(port);
+  if (fd < 0) return reply;
+  const auto deadline = Clock::now() + timeout;
+  std::string buffer;
+  // A server may answer and close before it has read everything: what it
+  // said still counts, so a failed send is not the end.
+  (void)SendAll(fd, raw);
+  while (ReadMore(fd, &buffer, deadline)) {
+  }
+  ::close(fd);
+  const std::size_t head_end = buffer.find("\r\n\r\n");
+  if (head_end == std::string::npos) return reply;
+  ParseHead(buffer.substr(0, head_end), &reply);
+  reply.body = buffer.substr(head_end + 4);
+  const std::string length = reply.Header("content-length");
+  if (!length.empty()) {
+    reply.body.resize(std::min<std::size_t>(reply.body.size(), std::stoul(length)));
+  }
+  return reply;
+}
+
 SseStream::~SseStream() {
   if (fd_ >= 0) ::close(fd_);
 }

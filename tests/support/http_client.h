@@ -23,6 +23,13 @@ HttpReply Fetch(int port, const std::string& method, const std::string& target,
                 const std::string& body = "",
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// Sends `raw` as it is (for requests no well-behaved client would build: bare
+// CR or LF in a header, a control character in the target) and reads the
+// first answer until the server closes or `timeout` passes. status 0: the
+// server closed without answering.
+HttpReply SendRaw(int port, const std::string& raw,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 // One Server-Sent Events message.
 struct SseEvent {
   std::string id;
