@@ -6,6 +6,8 @@
 # A real deployment sets AKHBAR_TOKENS to digests of secrets it keeps elsewhere.
 EDITOR_TOKEN=${AKHBAR_DEV_EDITOR_TOKEN:-dev-editor-token}
 ADMIN_TOKEN=${AKHBAR_DEV_ADMIN_TOKEN:-dev-admin-token}
+# A signed-in reader: reads as anyone does, may write nothing.
+READER_TOKEN=${AKHBAR_DEV_READER_TOKEN:-dev-reader-token}
 
 sha256() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 
@@ -21,5 +23,5 @@ service_env() {
   export AKHBAR_GATEWAY_TICKER_TARGET=127.0.0.1:$TICKER_PORT
   export AKHBAR_GATEWAY_RELATED_TARGET=127.0.0.1:$RELATED_PORT
   export AKHBAR_SITE_FILE=$ROOT/deploy/seed/site.json
-  export AKHBAR_TOKENS="editor:$(sha256 "$EDITOR_TOKEN"),admin:$(sha256 "$ADMIN_TOKEN")"
+  export AKHBAR_TOKENS="editor:$(sha256 "$EDITOR_TOKEN"),admin:$(sha256 "$ADMIN_TOKEN"),reader:$(sha256 "$READER_TOKEN")"
 }

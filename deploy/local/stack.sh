@@ -101,7 +101,8 @@ akhbar is up: http://127.0.0.1:$GATEWAY_PORT/
   CLI            $BUILD_DIR/tools/akhbarctl/akhbarctl list --section اتحاد-العالم-الاسلامي
                  $BUILD_DIR/tools/akhbarctl/akhbarctl ticker list --section اقتصاد
                  $BUILD_DIR/tools/akhbarctl/akhbarctl related 1
-  dev tokens     editor: $EDITOR_TOKEN   admin: $ADMIN_TOKEN   (export AKHBAR_TOKEN=… for akhbarctl)
+  dev tokens     editor: $EDITOR_TOKEN   admin: $ADMIN_TOKEN   reader: $READER_TOKEN
+                 (export AKHBAR_TOKEN=… for akhbarctl)
   logs           $LOGS
 MSG
 }
