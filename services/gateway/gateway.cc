@@ -79,6 +79,12 @@ Gateway::Gateway(const GatewayConfig& config, Backends& backends, TickerFeeds& f
   Response busy = ErrorResponse(503, "UNAVAILABLE", "the site is busy; try again in a second");
   busy.headers.emplace_back("Retry-After", "1");
   busy_ = Finish(std::move(busy));
+  too_slow_ =
+      Finish(ErrorResponse(504, "DEADLINE_EXCEEDED", "the site did not answer in time; try again"));
+}
+
+void Gateway::Tick(int worker) {
+  caches_[static_cast<std::size_t>(worker)]->AnswerOverdue(config_.read_deadline, too_slow_);
 }
 
 bool Gateway::Admit() {

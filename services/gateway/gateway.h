@@ -37,6 +37,10 @@ class Gateway {
   void OnArticlesChanged(bool withdrawn) { generations_.Bump(kArticleData, withdrawn); }
   void OnTickerChanged(bool withdrew) { generations_.Bump(kTickerData, withdrew); }
 
+  // On I/O thread `worker`'s tick: no reader waits on a fetch longer than
+  // the read deadline.
+  void Tick(int worker);
+
   // /readyz answers 503 from now on, so that load balancers stop sending.
   void SetDraining() { draining_.store(true); }
   // Waits for the backend calls in flight; idempotent.
@@ -72,7 +76,7 @@ class Gateway {
   std::atomic<bool> draining_{false};
 
   std::shared_ptr<const ReadyResponse> healthy_, ready_, not_ready_, site_css_, ticker_js_,
-      openapi_, busy_;
+      openapi_, busy_, too_slow_;
   std::atomic<int> backend_pending_{0};
 
   asio::thread_pool backend_pool_;

@@ -45,7 +45,10 @@ int main() {
   http.max_large_body_bytes = config.max_import_bytes;
   http.read_timeout = config.read_timeout;
   http.max_connections = config.max_connections;
-  http.on_tick = [&](int worker) { http_metrics.Flush(worker); };
+  http.on_tick = [&](int worker) {
+    http_metrics.Flush(worker);
+    gateway.Tick(worker);
+  };
   gateway::HttpServer server(http, [&](const gateway::HttpRequest& request,
                                        const std::shared_ptr<gateway::Responder>& responder) {
     gateway.Handle(request, responder);

@@ -43,7 +43,7 @@ ResponseCache::Lookup ResponseCache::Get(std::string_view key, unsigned domains)
     const bool answer_stale = entry != entries_.end() && now - fetch->second.started < max_stale_;
     return Lookup{answer_stale ? entry->second.response : nullptr, false};
   }
-  fetches_.emplace(std::string(key), Fetch{now, {}});
+  fetches_.emplace(std::string(key), Fetch{now, domains, {}});
   return Lookup{entry != entries_.end() ? entry->second.response : nullptr, true};
 }
 
@@ -78,6 +78,23 @@ void ResponseCache::Complete(const std::string& key, CacheGenerations::Stamp sta
     entries_.erase(key);
   }
   AnswerWaiters(key, response);
+}
+
+void ResponseCache::AnswerOverdue(std::chrono::milliseconds patience,
+                                  const std::shared_ptr<const ReadyResponse>& too_slow) {
+  const auto overdue = std::chrono::steady_clock::now() - patience;
+  const CacheGenerations::Stamp now = generations_.Current();
+  for (auto& [key, fetch] : fetches_) {
+    if (fetch.waiters.empty() || fetch.started > overdue) continue;
+    auto entry = entries_.find(key);
+    const std::shared_ptr<const ReadyResponse>& answer =
+        entry != entries_.end() && FallbackAllowed(entry->second.stamp, now, fetch.domains)
+            ? entry->second.response
+            : too_slow;
+    std::vector<Waiter> waiters = std::move(fetch.waiters);
+    fetch.waiters.clear();
+    for (Waiter& waiter : waiters) waiter(answer);
+  }
 }
 
 void ResponseCache::AnswerWaiters(const std::string& key,

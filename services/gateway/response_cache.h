@@ -78,6 +78,13 @@ class ResponseCache {
   void Complete(const std::string& key, CacheGenerations::Stamp stamp, unsigned domains,
                 std::shared_ptr<const ReadyResponse> response);
 
+  // Every request that has waited on a fetch longer than `patience` (the
+  // services hang, or the fetch queues behind others) gets the previous
+  // answer if FallbackAllowed, else `too_slow`; the fetch goes on. Called on
+  // the I/O thread's tick.
+  void AnswerOverdue(std::chrono::milliseconds patience,
+                     const std::shared_ptr<const ReadyResponse>& too_slow);
+
   std::size_t size() const { return entries_.size(); }
 
  private:
@@ -94,6 +101,7 @@ class ResponseCache {
   };
   struct Fetch {
     std::chrono::steady_clock::time_point started;
+    unsigned domains = 0;
     std::vector<Waiter> waiters;
   };
   bool Fresh(const Entry& entry, unsigned domains, std::chrono::steady_clock::time_point now) const;

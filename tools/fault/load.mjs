@@ -30,7 +30,8 @@ const {values: args} = parseArgs({
     ids: {type: 'string'},
     'read-rate': {type: 'string', default: '500'},
     'write-rate': {type: 'string', default: '10'},
-    'timeout-ms': {type: 'string', default: '5000'},
+    // Longer than the gateway's write deadline (10 s): its answer is what counts.
+    'timeout-ms': {type: 'string', default: '15000'},
     scenario: {type: 'string', default: 'steady'},
     out: {type: 'string'},
   },

@@ -113,18 +113,14 @@ redis_start() { "$ROOT/deploy/local/redis.sh" start "$STATE/redis" "$REDIS_PORT"
 pg_crash() { "$ROOT/deploy/local/postgres.sh" kill "$STATE/postgres" >/dev/null; }
 pg_start() { "$ROOT/deploy/local/postgres.sh" start "$STATE/postgres" "$PG_PORT" >/dev/null; }
 
-# SIGSTOP / SIGCONT to the whole server: the postmaster and every backend.
-# pg_ctl starts the postmaster in a session of its own, so its process group
-# holds exactly those (checked: never this script's own group).
+# SIGSTOP / SIGCONT to the whole server: the postmaster (first, so that it
+# forks no new backend meanwhile) and every process it started.
 pg_signal() {  # STOP|CONT
-  local postmaster group
+  local postmaster
   postmaster=$("$ROOT/deploy/local/postgres.sh" pid "$STATE/postgres")
-  group=$(ps -o pgid= -p "$postmaster" | tr -d ' ')
-  if [ "$group" = "$(ps -o pgid= -p $$ | tr -d ' ')" ]; then
-    say "PostgreSQL shares this script's process group; not signalling it"
-    return 1
-  fi
-  kill "-$1" -- "-$group"
+  kill "-$1" "$postmaster"
+  # shellcheck disable=SC2046  # one pid per word
+  kill "-$1" $(ps -o pid= --ppid "$postmaster")
 }
 
 # Memory and threads of every replica twice a second: "ms name rss_kb threads".

@@ -158,6 +158,32 @@ TEST_F(ResponseCacheTest, AnAnswerMadeBeforeAWithdrawalIsNotServedWhenTheService
   EXPECT_FALSE(cache.Get("/a", kArticleData).response);
 }
 
+TEST_F(ResponseCacheTest, NoReaderWaitsOnAFetchLongerThanThePatience) {
+  ResponseCache cache(generations_, milliseconds(1), 100, milliseconds(0));
+  const auto too_slow = Ready(504, "too slow");
+  Serve(cache, "/a", kArticleData, "one");
+  std::this_thread::sleep_for(milliseconds(5));
+  ASSERT_TRUE(cache.Get("/a", kArticleData).fetch);  // a fetch that hangs
+  std::shared_ptr<const ReadyResponse> waited;
+  ASSERT_FALSE(cache.Get("/a", kArticleData).response) << "stale beyond max_stale: waits";
+  cache.Wait("/a", [&](const auto& r) { waited = r; });
+  cache.AnswerOverdue(milliseconds(60000), too_slow);
+  EXPECT_FALSE(waited) << "not overdue yet";
+  cache.AnswerOverdue(milliseconds(0), too_slow);
+  ASSERT_TRUE(waited);
+  EXPECT_EQ(waited->body, "one") << "the previous answer, not the failure";
+  // A fetch for something never answered before: the waiter gets too_slow.
+  ASSERT_TRUE(cache.Get("/b", kArticleData).fetch);
+  std::shared_ptr<const ReadyResponse> waited_b;
+  cache.Wait("/b", [&](const auto& r) { waited_b = r; });
+  cache.AnswerOverdue(milliseconds(0), too_slow);
+  ASSERT_TRUE(waited_b);
+  EXPECT_EQ(waited_b->status, 504u);
+  // The fetches go on: their answers are kept when they come.
+  cache.Complete("/b", generations_.Current(), kArticleData, Ready(200, "b"));
+  EXPECT_EQ(cache.Get("/b", kArticleData).response->body, "b");
+}
+
 TEST_F(ResponseCacheTest, TheNumberOfEntriesIsBounded) {
   ResponseCache cache(generations_, milliseconds(60000), 10);
   for (int i = 0; i < 25; ++i) Serve(cache, "/" + std::to_string(i), kArticleData, "x");
