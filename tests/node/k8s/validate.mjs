@@ -5,18 +5,11 @@
 // read-only root filesystem; every Service and probe names a port its
 // container declares; no image is unversioned or :latest.
 //   node tests/node/k8s/validate.mjs [overlay-dir ...]   (default: every overlay)
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { parseAllDocuments } from 'yaml';
+import { overlayDirs, overlayLabel, renderOverlay } from './render.mjs';
 
 const require = createRequire(import.meta.url);
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const overlays = process.argv.length > 2
-  ? process.argv.slice(2)
-  : readdirSync(join(root, 'k8s/overlays')).map((name) => join(root, 'k8s/overlays', name));
+const overlays = overlayDirs(process.argv.slice(2));
 
 // apiVersion → the module of kubernetes-models that holds its kinds.
 function schemaModule(apiVersion) {
@@ -111,8 +104,7 @@ function serviceProblems(service, workloads) {
 
 let failures = 0;
 for (const overlay of overlays) {
-  const rendered = execFileSync('kubectl', ['kustomize', overlay], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const objects = parseAllDocuments(rendered).map((doc) => doc.toJSON()).filter(Boolean);
+  const objects = renderOverlay(overlay);
   // kustomize folds long base64 values over lines; the API server's decoder
   // skips the line breaks, the schema's "byte" format does not.
   for (const object of objects) {
@@ -140,7 +132,7 @@ for (const overlay of overlays) {
     }
     if (object.kind === 'Service') problems.push(...serviceProblems(object, workloads));
   }
-  const label = overlay.replace(`${root}/`, '');
+  const label = overlayLabel(overlay);
   if (problems.length > 0) {
     failures += problems.length;
     console.error(`${label}: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
