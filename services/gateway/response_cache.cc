@@ -13,8 +13,13 @@ void CacheGenerations::Bump(unsigned domains, bool withdrawn) {
 }
 
 ResponseCache::ResponseCache(const CacheGenerations& generations, std::chrono::milliseconds ttl,
-                             std::size_t max_entries, std::chrono::milliseconds max_stale)
-    : generations_(generations), ttl_(ttl), max_entries_(max_entries), max_stale_(max_stale) {}
+                             std::size_t max_entries, std::chrono::milliseconds max_stale,
+                             std::size_t max_bytes)
+    : generations_(generations),
+      ttl_(ttl),
+      max_entries_(max_entries),
+      max_stale_(max_stale),
+      max_bytes_(max_bytes) {}
 
 bool ResponseCache::Fresh(const Entry& entry, unsigned domains,
                           std::chrono::steady_clock::time_point now) const {
@@ -65,17 +70,20 @@ void ResponseCache::Complete(const std::string& key, CacheGenerations::Stamp sta
     AnswerWaiters(key, entry->second.response);
     return;
   }
+  if (entry != entries_.end()) {
+    bytes_ -= SizeOf(key, *entry->second.response);
+    entries_.erase(entry);
+  }
+  // A failure is not kept; nor is an older answer, which would be served
+  // stale in its place.
   if (response->shareable && ttl_.count() > 0) {
-    MakeRoom();
+    MakeRoom(SizeOf(key, *response));
     // Made before a change it does not show: kept, to answer while stale
     // only, so the next request fetches again.
     const auto expires = unchanged ? std::chrono::steady_clock::now() + ttl_
                                    : std::chrono::steady_clock::time_point();
-    entries_.insert_or_assign(key, Entry{response, expires, stamp});
-  } else {
-    // A failure is not kept; nor is an older answer, which would be served
-    // stale in its place.
-    entries_.erase(key);
+    entries_.emplace(key, Entry{response, expires, stamp});
+    bytes_ += SizeOf(key, *response);
   }
   AnswerWaiters(key, response);
 }
@@ -106,13 +114,29 @@ void ResponseCache::AnswerWaiters(const std::string& key,
   for (Waiter& waiter : waiters) waiter(response);
 }
 
-void ResponseCache::MakeRoom() {
-  if (entries_.size() < max_entries_) return;
+std::size_t ResponseCache::SizeOf(std::string_view key, const ReadyResponse& response) {
+  return key.size() + response.head.size() + response.body.size() +
+         response.not_modified_head.size() + sizeof(Entry);
+}
+
+void ResponseCache::MakeRoom(std::size_t incoming) {
+  const auto full = [&] {
+    return entries_.size() >= max_entries_ || bytes_ + incoming > max_bytes_;
+  };
+  if (!full()) return;
   const auto now = std::chrono::steady_clock::now();
-  std::erase_if(entries_, [now](const auto& entry) { return entry.second.expires <= now; });
-  // Still full of live entries (a crawl of every page): start afresh rather
-  // than keep an LRU list on the warm path.
-  if (entries_.size() >= max_entries_) entries_.clear();
+  std::erase_if(entries_, [&](const auto& entry) {
+    if (entry.second.expires > now) return false;
+    bytes_ -= SizeOf(entry.first, *entry.second.response);
+    return true;
+  });
+  // Still full of live entries (a crawl of every page, or cache-busting
+  // query strings): start afresh rather than keep an LRU list on the warm
+  // path.
+  if (full()) {
+    entries_.clear();
+    bytes_ = 0;
+  }
 }
 
 }  // namespace akhbar::gateway

@@ -50,9 +50,12 @@ class ResponseCache {
  public:
   using Waiter = std::function<void(const std::shared_ptr<const ReadyResponse>&)>;
 
+  // Bounded by entries and by bytes (cache-busting query strings would
+  // otherwise fill it with large pages).
   ResponseCache(const CacheGenerations& generations, std::chrono::milliseconds ttl,
                 std::size_t max_entries = 20000,
-                std::chrono::milliseconds max_stale = std::chrono::milliseconds(1000));
+                std::chrono::milliseconds max_stale = std::chrono::milliseconds(1000),
+                std::size_t max_bytes = 32 << 20);
 
   struct Lookup {
     // Answer with this now: fresh, or stale while a fresher one is fetched.
@@ -112,13 +115,17 @@ class ResponseCache {
   // an error page), but none withdrawn.
   static bool FallbackAllowed(CacheGenerations::Stamp made, CacheGenerations::Stamp now,
                               unsigned domains);
-  void MakeRoom();
+  static std::size_t SizeOf(std::string_view key, const ReadyResponse& response);
+  // Room for `incoming` more bytes and one more entry.
+  void MakeRoom(std::size_t incoming);
   void AnswerWaiters(const std::string& key, const std::shared_ptr<const ReadyResponse>& response);
 
   const CacheGenerations& generations_;
   const std::chrono::milliseconds ttl_;
   const std::size_t max_entries_;
   const std::chrono::milliseconds max_stale_;
+  const std::size_t max_bytes_;
+  std::size_t bytes_ = 0;  // SizeOf every entry
   std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
   std::unordered_map<std::string, Fetch, Hash, std::equal_to<>> fetches_;
 };

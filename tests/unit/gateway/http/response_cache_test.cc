@@ -190,5 +190,16 @@ TEST_F(ResponseCacheTest, TheNumberOfEntriesIsBounded) {
   EXPECT_LE(cache.size(), 10u);
 }
 
+TEST_F(ResponseCacheTest, TheBytesKeptAreBounded) {
+  ResponseCache cache(generations_, milliseconds(60000), 100000, milliseconds(1000), 100 * 1024);
+  const std::string page(10 * 1024, 'x');
+  // Each query string a cache has never seen, as a cache-busting crawler sends.
+  for (int i = 0; i < 200; ++i) Serve(cache, "/news/1?v=" + std::to_string(i), kArticleData, page);
+  EXPECT_LE(cache.size(), 10u) << "10 KB pages in 100 KB";
+  EXPECT_GE(cache.size(), 1u);
+  EXPECT_EQ(Serve(cache, "/news/1?v=199", kArticleData, "other")->body, page)
+      << "the latest is still served from memory";
+}
+
 }  // namespace
 }  // namespace akhbar::gateway
