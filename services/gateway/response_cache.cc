@@ -41,6 +41,7 @@ ResponseCache::Lookup ResponseCache::Get(std::string_view key, unsigned domains)
   const auto now = std::chrono::steady_clock::now();
   auto entry = entries_.find(key);
   if (entry != entries_.end() && Fresh(entry->second, domains, now)) {
+    ++entry->second.hits;
     return Lookup{entry->second.response, false};
   }
   auto fetch = fetches_.find(key);
@@ -125,14 +126,21 @@ void ResponseCache::MakeRoom(std::size_t incoming) {
   };
   if (!full()) return;
   const auto now = std::chrono::steady_clock::now();
-  std::erase_if(entries_, [&](const auto& entry) {
-    if (entry.second.expires > now) return false;
-    bytes_ -= SizeOf(entry.first, *entry.second.response);
-    return true;
-  });
+  const auto drop = [&](auto&& which) {
+    std::erase_if(entries_, [&](const auto& entry) {
+      if (!which(entry.second)) return false;
+      bytes_ -= SizeOf(entry.first, *entry.second.response);
+      return true;
+    });
+  };
+  drop([&](const Entry& entry) { return entry.expires <= now; });
+  if (!full()) return;
   // Still full of live entries (a crawl of every page, or cache-busting
-  // query strings): start afresh rather than keep an LRU list on the warm
-  // path.
+  // query strings): those never asked for again go first, and the rest must
+  // be asked for again to survive the next time (a clock, kept off the warm
+  // path, which only counts).
+  drop([](const Entry& entry) { return entry.hits == 0; });
+  for (auto& [key, entry] : entries_) entry.hits = 0;
   if (full()) {
     entries_.clear();
     bytes_ = 0;

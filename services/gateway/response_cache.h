@@ -101,6 +101,7 @@ class ResponseCache {
     std::shared_ptr<const ReadyResponse> response;
     std::chrono::steady_clock::time_point expires;
     CacheGenerations::Stamp stamp;
+    uint32_t hits = 0;  // since the last time the cache was full
   };
   struct Fetch {
     std::chrono::steady_clock::time_point started;

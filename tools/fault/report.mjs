@@ -108,7 +108,10 @@ for (const scenario of args.scenarios.split(/\s+/).filter(Boolean)) {
           `${load.warmRequests} (p99 ${load.warmP99} ms, ${load.warmFailed} failed)`,
       resources: window,
     });
-    if (load.failed + load.warmFailed > 0) problems.push(`failures ${JSON.stringify(load.failures)}`);
+    if (load.failed + load.warmFailed > 0) {
+      problems.push(`failures ${JSON.stringify(load.failures)}, warm pages ` +
+                    JSON.stringify(load.warmFailures));
+    }
     if (load.shed === 0) problems.push('nothing was shed: the load did not overload');
     if (load.shedP99 !== null && load.shedP99 >= 250) problems.push('shedding was slow');
     if (load.admittedP99 === null || load.admittedP99 >= 1500) problems.push('admitted p99 ≥ 1.5 s');

@@ -201,5 +201,15 @@ TEST_F(ResponseCacheTest, TheBytesKeptAreBounded) {
       << "the latest is still served from memory";
 }
 
+TEST_F(ResponseCacheTest, APageReadersKeepOpeningOutlastsCacheBusting) {
+  ResponseCache cache(generations_, milliseconds(60000), 100000, milliseconds(1000), 100 * 1024);
+  const std::string page(10 * 1024, 'x');
+  Serve(cache, "/news/1", kArticleData, "warm");
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(Serve(cache, "/news/1", kArticleData, "fetched again")->body, "warm") << i;
+    Serve(cache, "/news/1?v=" + std::to_string(i), kArticleData, page);
+  }
+}
+
 }  // namespace
 }  // namespace akhbar::gateway
