@@ -58,7 +58,8 @@ say "two replicas of every service and two gateways are up"
 sampler_start "$OUT/samples.tsv"
 private_stack_on_exit sampler_stop
 
-event() { echo "$1 $(date +%s%3N)" >>"$OUT/$SCENARIO.events"; }
+# A moment of the scenario, with the Redis cache's lookups so far.
+event() { echo "$1 $(date +%s%3N) $(cache_lookups)" >>"$OUT/$SCENARIO.events"; }
 
 # Runs the steady load for `seconds` in the background; `wait_load` waits for it.
 start_load() {  # seconds
@@ -68,7 +69,10 @@ start_load() {  # seconds
   LOAD_PID=$!
   event load
 }
-wait_load() { wait "$LOAD_PID"; }
+wait_load() {
+  wait "$LOAD_PID"
+  event end
+}
 
 # Every write of the scenario as PostgreSQL has it: title and number of rows.
 record_writes() {
@@ -112,6 +116,8 @@ for SCENARIO in $ONLY; do
       record_writes
       ;;
     overload)
+      # The load stands for readers on other machines: it must not queue for
+      # the CPU behind the stack it overloads, or its clock would measure that.
       nice -n -10 node "$ROOT/tools/fault/overload.mjs" --gateways "$(gateway_addresses)" \
         --path "$FAULT_BUSTED_PAGE" --out "$OUT/$SCENARIO.json" >&2
       ;;

@@ -3,6 +3,7 @@
 # the means to kill, stop, start and hang each part.
 
 REPLICAS="article article-b ticker ticker-b related related-b gateway gateway-b"
+# Where each replica listens: gRPC, or HTTP for the gateways; and its metrics.
 declare -A GRPC_PORT METRICS_PORT
 
 # service_env (deploy/local/service_env.sh) reads these names.
@@ -106,6 +107,20 @@ replicas_up() {
 
 psql_query() {
   psql "host=127.0.0.1 port=$PG_PORT dbname=akhbar user=akhbar" -XAt -F $'\t' -c "$1"
+}
+
+# The article replicas' Redis cache lookups so far, "hits misses" (GET and
+# MGET count the keys found and not found).
+cache_lookups() {
+  local name hits=0 misses=0 counts
+  for name in article article-b; do
+    counts=$(curl -fsS "http://127.0.0.1:${METRICS_PORT[$name]}/metrics" 2>/dev/null |
+      awk '/^akhbar_cache_requests_total\{/ && /result="hit"/ {h += $NF}
+           /^akhbar_cache_requests_total\{/ && /result="miss"/ {m += $NF}
+           END {printf "%d %d", h, m}') || counts="0 0"
+    hits=$((hits + ${counts% *})) misses=$((misses + ${counts#* }))
+  done
+  echo "$hits $misses"
 }
 
 redis_pid() { "$ROOT/deploy/local/redis.sh" pid "$STATE/redis"; }

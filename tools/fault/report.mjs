@@ -35,14 +35,25 @@ function resources(from, to) {
   return {rssMb: Math.round(rssMb), threads, growthMb: Math.round(growthMb)};
 }
 
+// The moments of a scenario: {name: ms} and, in `lookups`, the Redis
+// cache's hits and misses so far at each.
 function events(scenario) {
-  const result = {};
+  const result = {lookups: {}};
   if (!exists(`${scenario}.events`)) return result;
   for (const line of read(`${scenario}.events`).trim().split('\n')) {
-    const [name, ms] = line.split(' ');
+    const [name, ms, hits, misses] = line.split(' ');
     result[name] = Number(ms);
+    result.lookups[name] = {hits: Number(hits), misses: Number(misses)};
   }
   return result;
+}
+
+// The Redis cache's hit ratio between two moments, or null without lookups.
+function hitRatio(lookups, from, to) {
+  if (!lookups[from] || !lookups[to]) return null;
+  const hits = lookups[to].hits - lookups[from].hits;
+  const misses = lookups[to].misses - lookups[from].misses;
+  return hits + misses > 0 && hits >= 0 && misses >= 0 ? hits / (hits + misses) : null;
 }
 
 // Every write the load made, against the rows PostgreSQL has for its title.
@@ -81,7 +92,7 @@ function recoverySeconds(load, restoredMs) {
 }
 
 const promises = {
-  'redis-kill': 'no request fails',
+  'redis-kill': 'no request fails; the Redis hit ratio recovers',
   'redis-hang': 'recovers within 5 s of Redis waking',
   'pg-stop': 'no read fails; writes fail fast (p99 < 1 s)',
   'pg-hang': 'recovers within 10 s of PostgreSQL waking',
@@ -119,6 +130,9 @@ for (const scenario of args.scenarios.split(/\s+/).filter(Boolean)) {
     const writes = checkWrites(scenario, load.writes);
     const recovery = recoverySeconds(load, moments.restored);
     const end = load.startedAt + load.buckets.length * load.bucketMs;
+    const before = hitRatio(moments.lookups, 'load', 'inject');
+    const after = hitRatio(moments.lookups, 'restored', 'end');
+    const percent = (ratio) => (ratio === null ? '—' : `${(ratio * 100).toFixed(1)}%`);
     const readFailures = Object.entries(load.failures)
                              .filter(([kind]) => kind.startsWith('GET'))
                              .reduce((sum, [, count]) => sum + count, 0);
@@ -133,7 +147,8 @@ for (const scenario of args.scenarios.split(/\s+/).filter(Boolean)) {
           `${load.writes.length - writes.acknowledged}` +
           (writes.failedResults.length ? ` (${writes.failedResults.join(', ')}; ` +
                `p99 ${load.failedWriteP99} ms; ${writes.failedButApplied} of them applied once)` : '') +
-          (load.failed ? `; failures ${JSON.stringify(load.failures)}` : ''),
+          (load.failed ? `; failures ${JSON.stringify(load.failures)}` : '') +
+          `; Redis cache hit ratio ${percent(before)} before, ${percent(after)} after`,
       resources: resources(load.startedAt, end),
     });
     if (writes.lost.length) problems.push(`acknowledged writes lost: ${writes.lost.join(' ')}`);
@@ -142,6 +157,9 @@ for (const scenario of args.scenarios.split(/\s+/).filter(Boolean)) {
     const rate = load.failed / Math.max(1, load.requests);
     if (scenario === 'redis-kill' || scenario === 'rolling-restart') {
       if (load.failed > 0) problems.push(`${load.failed} requests failed`);
+      if (scenario === 'redis-kill' && !(after >= before - 0.05)) {
+        problems.push(`the hit ratio did not recover (${percent(before)} → ${percent(after)})`);
+      }
     } else if (scenario === 'pg-stop') {
       if (readFailures > 0) problems.push(`${readFailures} reads failed`);
       if (load.failedWriteP99 !== null && load.failedWriteP99 >= 1000) {
