@@ -130,8 +130,10 @@ for (const scenario of args.scenarios.split(/\s+/).filter(Boolean)) {
     const writes = checkWrites(scenario, load.writes);
     const recovery = recoverySeconds(load, moments.restored);
     const end = load.startedAt + load.buckets.length * load.bucketMs;
-    const before = hitRatio(moments.lookups, 'load', 'inject');
-    const after = hitRatio(moments.lookups, 'restored', 'end');
+    // Counters start again in a restarted replica: no ratio across restarts.
+    const restarts = scenario === 'replica-kill' || scenario === 'rolling-restart';
+    const before = restarts ? null : hitRatio(moments.lookups, 'load', 'inject');
+    const after = restarts ? null : hitRatio(moments.lookups, 'restored', 'end');
     const percent = (ratio) => (ratio === null ? '—' : `${(ratio * 100).toFixed(1)}%`);
     const readFailures = Object.entries(load.failures)
                              .filter(([kind]) => kind.startsWith('GET'))
@@ -148,7 +150,7 @@ for (const scenario of args.scenarios.split(/\s+/).filter(Boolean)) {
           (writes.failedResults.length ? ` (${writes.failedResults.join(', ')}; ` +
                `p99 ${load.failedWriteP99} ms; ${writes.failedButApplied} of them applied once)` : '') +
           (load.failed ? `; failures ${JSON.stringify(load.failures)}` : '') +
-          `; Redis cache hit ratio ${percent(before)} before, ${percent(after)} after`,
+          (restarts ? '' : `; Redis cache hit ratio ${percent(before)} before, ${percent(after)} after`),
       resources: resources(load.startedAt, end),
     });
     if (writes.lost.length) problems.push(`acknowledged writes lost: ${writes.lost.join(' ')}`);
