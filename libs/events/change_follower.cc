@@ -15,6 +15,17 @@ constexpr milliseconds kRetryInterval{1000};
 // the stream afresh, below our position; XREAD then answers nothing.
 constexpr milliseconds kPositionCheckInterval{1000};
 
+// Removes the moments up to `now` from the front of `queue`; whether any.
+bool PopDue(std::deque<std::chrono::steady_clock::time_point>& queue,
+            std::chrono::steady_clock::time_point now) {
+  bool any = false;
+  while (!queue.empty() && queue.front() <= now) {
+    queue.pop_front();
+    any = true;
+  }
+  return any;
+}
+
 bool Withdraws(const article::v1::ArticleEvent& event) {
   return event.kind() == article::v1::ArticleEvent::KIND_UNPUBLISHED ||
          event.kind() == article::v1::ArticleEvent::KIND_TAKEN_DOWN;
@@ -41,9 +52,15 @@ void ChangeFollower::Stop() { periodic_.Stop(); }
 
 void ChangeFollower::Tell(std::chrono::steady_clock::time_point now, bool withdrawn) {
   on_change_(withdrawn);
+  // This call covers a withdrawal echo due by now (also while Redis is away
+  // and echoes are not run): the queue holds no more than the longest delay.
+  if (withdrawn) PopDue(withdrawal_echoes_, now);
   echoes_.clear();  // the latest change's echoes cover the earlier ones'
-  for (milliseconds delay : echo_delays_) echoes_.push_back(now + delay);
-  if (withdrawn && !echoes_.empty()) withdrawal_echoes_until_ = echoes_.back();
+  for (milliseconds delay : echo_delays_) {
+    echoes_.push_back(now + delay);
+    if (withdrawn) withdrawal_echoes_.push_back(now + delay);
+  }
+  std::sort(withdrawal_echoes_.begin(), withdrawal_echoes_.end());
 }
 
 milliseconds ChangeFollower::Tick() {
@@ -73,13 +90,14 @@ milliseconds ChangeFollower::Tick() {
     return kRetryInterval;
   }
   if (changed_) Tell(now, withdrawn_);
-  bool echoed = false;
-  while (!echoes_.empty() && echoes_.front() <= now) {
-    echoes_.pop_front();
-    echoed = true;
-  }
-  if (echoed) on_change_(now <= withdrawal_echoes_until_ + kPollInterval);
+  const bool echoed = PopDue(echoes_, now);
+  const bool withdrawal_echoed = PopDue(withdrawal_echoes_, now);
+  if (echoed || withdrawal_echoed) on_change_(withdrawal_echoed);
   milliseconds next = *delivered > 0 ? milliseconds(0) : kPollInterval;
+  if (!withdrawal_echoes_.empty()) {
+    next =
+        std::min(next, std::chrono::duration_cast<milliseconds>(withdrawal_echoes_.front() - now));
+  }
   if (!echoes_.empty()) {
     next = std::min(next, std::chrono::duration_cast<milliseconds>(echoes_.front() - now));
   }

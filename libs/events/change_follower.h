@@ -49,11 +49,12 @@ class ChangeFollower {
   bool following_ = false;
   bool changed_ = false;
   bool withdrawn_ = false;  // by an event of the current poll
-  // Echoes up to this moment repeat a withdrawal (those of later changes
-  // come after the readers that echoes wait for have caught up with it).
-  std::chrono::steady_clock::time_point withdrawal_echoes_until_{};
   std::chrono::steady_clock::time_point next_position_check_{};
   std::deque<std::chrono::steady_clock::time_point> echoes_;
+  // A withdrawal's own echoes, which a later change does not replace: what
+  // was made before the readers echoes wait for caught up with it must not
+  // stand in for a fresh answer, however many edits follow.
+  std::deque<std::chrono::steady_clock::time_point> withdrawal_echoes_;
   task::Periodic periodic_;
 };
 
