@@ -22,6 +22,25 @@ std::optional<int64_t> ParseInt(std::string_view text) {
 
 }  // namespace
 
+Call CallOf(const HttpRequest& request, const Route& route) {
+  const auto header = [&](auto name) {
+    auto it = request.message.find(name);
+    return it == request.message.end() ? std::string() : std::string(it->value());
+  };
+  Call call;
+  call.route = route.id;
+  call.first = std::string(route.first);
+  call.second = std::string(route.second);
+  call.path = std::string(request.path);
+  call.query = std::string(request.query);
+  call.authorization = header(http::field::authorization);
+  call.if_match = header(http::field::if_match);
+  call.content_type = header(http::field::content_type);
+  call.idempotency_key = header("Idempotency-Key");
+  call.body = request.message.body();
+  return call;
+}
+
 std::optional<std::string> TextProblem(std::string_view text) {
   // Protobuf strings must be UTF-8: sent on, such bytes would fail the
   // service's parse (a 500). A NUL would cut the value short in the

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "services/gateway/call.h"
+#include "services/gateway/http_server.h"
 #include "services/gateway/response.h"
 
 namespace akhbar::gateway {
@@ -18,6 +19,10 @@ using OrError = std::variant<T, Response>;
 // What is wrong with a decoded path segment or query value for a service
 // (not UTF-8, or a control character in it); nullopt when nothing is.
 std::optional<std::string> TextProblem(std::string_view text);
+
+// The call for `request` to `route`: everything a handler may read of it,
+// owned (the connection moves on while a backend thread answers).
+Call CallOf(const HttpRequest& request, const Route& route);
 
 // A positive article id from the path.
 OrError<int64_t> ArticleIdOf(std::string_view text);

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <optional>
 
+#include "services/gateway/call_args.h"
 #include "services/gateway/errors.h"
 #include "services/gateway/openapi/openapi_document.h"
 #include "services/gateway/url.h"
@@ -222,17 +223,7 @@ void Gateway::AnswerFromBackends(const HttpRequest& request, const Route& route,
     metrics_.Shed(request.worker);
     return Answer(request, route.id, started, responder, busy_);
   }
-  Call call;
-  call.route = route.id;
-  call.first = std::string(route.first);
-  call.second = std::string(route.second);
-  call.path = std::string(request.path);
-  call.query = std::string(request.query);
-  call.authorization = std::string(Header(request, http::field::authorization));
-  call.if_match = std::string(Header(request, http::field::if_match));
-  call.content_type = std::string(Header(request, http::field::content_type));
-  call.idempotency_key = std::string(Header(request, "Idempotency-Key"));
-  call.body = request.message.body();
+  Call call = CallOf(request, route);
   const int worker = request.worker;
   asio::post(backend_pool_, [this, call = std::move(call), worker, started, responder]() {
     LowerBackendThreadPriority();

@@ -38,30 +38,7 @@
 namespace {
 
 using namespace akhbar::gateway;  // NOLINT: a fuzz target's whole subject
-namespace http = akhbar::http;
 using std::chrono::milliseconds;
-
-std::string_view ToView(boost::beast::string_view text) { return {text.data(), text.size()}; }
-
-std::string_view Header(const HttpRequest& request, http::field name) {
-  auto it = request.message.find(name);
-  return it == request.message.end() ? std::string_view() : ToView(it->value());
-}
-
-// The call as Gateway::AnswerFromBackends builds it.
-Call CallOf(const HttpRequest& request, const Route& route) {
-  Call call;
-  call.route = route.id;
-  call.first = std::string(route.first);
-  call.second = std::string(route.second);
-  call.path = std::string(request.path);
-  call.query = std::string(request.query);
-  call.authorization = std::string(Header(request, http::field::authorization));
-  call.if_match = std::string(Header(request, http::field::if_match));
-  call.content_type = std::string(Header(request, http::field::content_type));
-  call.body = request.message.body();
-  return call;
-}
 
 Response Ok(RouteId route, unsigned status = 200) {
   Response response;
